@@ -1,0 +1,56 @@
+"""The `gongkai` command: the project's public surface.
+
+Each sub-command lives in its own module under ``crawler/cli/`` and is imported only when it
+runs, so ``gongkai extract`` does not pay for importing Scrapy or Datasette.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> (module, attribute). A module that does not exist yet is simply not offered.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "crawl": ("crawler.cli.crawl", "crawl"),
+    "demo": ("crawler.cli.demo", "demo"),
+    "profiles": ("crawler.cli.profiles", "profiles"),
+    "extract": ("crawler.cli.extract", "extract"),
+    "serve": ("crawler.cli.serve", "serve"),
+    "classify": ("crawler.cli.classify", "classify"),
+    "report": ("crawler.cli.report", "report"),
+    "export": ("crawler.cli.export", "export"),
+    "events": ("crawler.cli.events", "events"),
+    "verify": ("crawler.cli.verify", "verify"),
+    "replay": ("crawler.cli.replay", "replay"),
+    "sample-sites": ("crawler.cli.samplesites", "sample_sites"),
+}
+
+
+def _available(name: str) -> bool:
+    module, _ = COMMANDS[name]
+    return importlib.util.find_spec(module) is not None
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if _available(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        module, attr = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="gongkai")
+def main() -> None:
+    """gongkai (公开): archive Chinese government information-disclosure pages.
+
+    \b
+    Example:
+        gongkai demo --no-serve --db var/demo.db
+        gongkai crawl --profile suixi-jyj --db var/gongkai.db
+        gongkai serve --db var/gongkai.db
+    """
