@@ -1,0 +1,85 @@
+"""``gongkai crawl``: crawl one profile or all of them into the archive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from crawler.cli.errors import EXIT_SOME_ERRORS, EXIT_UNREACHABLE, fail
+from crawler.profile import PROFILES_DIR, Profile, ProfileError, find_profile, load_all
+
+
+def default_log_file(db_path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.parent / "logs" / f"crawl-{stamp}.log"
+
+
+def check_database(db_path: Path) -> None:
+    """Open (and migrate) the archive before any fetch, so a bad path fails in one line."""
+    from archive.db import ArchiveError, open_archive
+
+    try:
+        open_archive(db_path).conn.close()
+    except ArchiveError as exc:
+        fail(str(exc))
+
+
+def select_profiles(
+    names: tuple[str, ...], all_: bool, samples: bool, profiles_dir: Path
+) -> list[Profile]:
+    try:
+        if all_:
+            chosen = [p for p in load_all(profiles_dir) if samples or not p.sample]
+        else:
+            chosen = [find_profile(name, profiles_dir) for name in names]
+    except ProfileError as exc:
+        fail(str(exc))
+    if not chosen:
+        fail("no profile to crawl: give --profile NAME or --all")
+    return chosen
+
+
+def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_file: Path) -> int:
+    """Run the crawl, post-process the archive, print one summary line; return the exit code."""
+    from crawler.postprocess import after_crawl
+    from crawler.run import run_crawl
+
+    check_database(db_path)
+    result = run_crawl(profiles, db_path, proxy=proxy, log_file=log_file)
+    after_crawl(db_path)
+    click.echo(result.summary())
+    if not any(site.reachable for site in result.sites):
+        click.echo(f"gongkai: error: no site was reachable (log: {log_file})", err=True)
+        return EXIT_UNREACHABLE
+    if result.total("fetch_errors"):
+        return EXIT_SOME_ERRORS
+    return 0
+
+
+@click.command()
+@click.option("--profile", "names", multiple=True, help="Profile name or YAML path (repeatable).")
+@click.option("--all", "all_", is_flag=True, help="Every profile in the profiles directory.")
+@click.option("--samples", is_flag=True, help="With --all, include the bundled sample profiles.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=Path("var/gongkai.db"),
+              show_default=True, help="Archive database.")
+@click.option("--profiles-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=PROFILES_DIR, help="Where profiles are read from with --all.")
+@click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
+@click.option("--log-file", type=click.Path(path_type=Path), default=None,
+              help="Scrapy log (default: logs/crawl-<time>.log beside the database).")
+def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file) -> None:
+    """Crawl bureau sites into the archive and print a one-line summary.
+
+    Exit codes: 0 ok, 1 finished with some fetch errors, 2 bad configuration,
+    4 nothing reachable.
+
+    \b
+    Example:
+        gongkai crawl --profile sxx-jyj --db var/gongkai.db
+        gongkai crawl --all --db var/gongkai.db
+    """
+    profiles = select_profiles(names, all_, samples, profiles_dir)
+    code = crawl_and_report(profiles, db_path, proxy, log_file or default_log_file(db_path))
+    raise SystemExit(code)

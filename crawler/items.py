@@ -1,0 +1,30 @@
+"""What the spider hands to the pipeline: one item per HTTP response or failed fetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """One capture: every response (or failure) the crawl saw, kept as evidence.
+
+    ``kind`` is ``list`` (a column/list page), ``fragment`` (an AJAX list fragment),
+    ``detail`` (a document page) or ``failure`` (no response: DNS, refused, timeout).
+    The pipeline stages fill ``document`` (extracted fields) or ``error``.
+    """
+
+    profile: str
+    kind: str
+    url: str
+    fetched_at: str
+    final_url: str | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    error: str | None = None
+    column: str | None = None
+    declared_encoding: str | None = None
+    used_encoding: str | None = None
+    document: dict[str, Any] | None = None

@@ -1,0 +1,119 @@
+"""Run the bureau spider for one or more profiles in this process and summarise the result.
+
+Used by ``gongkai crawl`` and ``gongkai demo``. Scrapy's reactor runs once per process, so a
+multi-site run is one ``CrawlerProcess`` with one crawler per profile, all writing to the same
+archive through a shared writer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.profile import Profile
+from crawler.spiders.bureau import BureauSpider
+
+
+@dataclass
+class SiteResult:
+    profile: str
+    pages: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unparsed: int = 0
+    fetch_errors: int = 0
+    bytes: int = 0
+
+    @property
+    def reachable(self) -> bool:
+        return self.new + self.updated + self.unchanged + self.unparsed > 0 or self.pages > self.fetch_errors
+
+
+@dataclass
+class RunResult:
+    sites: list[SiteResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(site, name) for site in self.sites)
+
+    def summary(self) -> str:
+        return (
+            f"gongkai: {len(self.sites)} site(s), {self.total('pages')} pages fetched "
+            f"({self.total('bytes') / 1e6:.1f} MB), documents {self.total('new')} new, "
+            f"{self.total('updated')} updated, {self.total('unchanged')} unchanged; "
+            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors "
+            f"in {self.seconds:.1f}s"
+        )
+
+
+def crawl_settings(
+    profiles: Sequence[Profile],
+    db_path: Path,
+    proxy: str = "",
+    log_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    """Project settings plus the run's database, proxy, log file and per-host politeness."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    slots = {}
+    for profile in profiles:
+        for domain in profile.allowed_domains:
+            slots[domain] = {"concurrency": profile.concurrency, "delay": profile.delay}
+    settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
+    settings.set("ARCHIVE_DB_PATH", str(db_path), priority="cmdline")
+    settings.set("GONGKAI_PROXY", proxy, priority="cmdline")
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+        settings.set("LOG_FILE_APPEND", False, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def site_result(profile: str, stats: dict[str, Any]) -> SiteResult:
+    return SiteResult(
+        profile=profile,
+        pages=stats.get("response_received_count", 0),
+        new=stats.get("archive/new", 0),
+        updated=stats.get("archive/updated", 0),
+        unchanged=stats.get("archive/unchanged", 0),
+        unparsed=stats.get("extract/failed", 0) + stats.get("extract/not_html", 0),
+        fetch_errors=stats.get("gongkai/fetch_failures", 0) + stats.get("archive/http_errors", 0),
+        bytes=stats.get("archive/bytes", 0),
+    )
+
+
+def run_crawl(
+    profiles: Sequence[Profile],
+    db_path: Path,
+    proxy: str = "",
+    log_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> RunResult:
+    """Crawl every profile once, in this process; returns per-site counts."""
+    settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
+    process = CrawlerProcess(settings, install_root_handler=log_file is not None)
+    if log_file is None:
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
+    crawlers = []
+    for profile in profiles:
+        crawler = process.create_crawler(BureauSpider)
+        crawlers.append((profile, crawler))
+        process.crawl(crawler, profile=profile)
+    started = time.monotonic()
+    process.start()
+    result = RunResult(seconds=time.monotonic() - started)
+    for profile, crawler in crawlers:
+        result.sites.append(site_result(profile.name, crawler.stats.get_stats()))
+    return result

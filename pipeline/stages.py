@@ -1,0 +1,157 @@
+"""Thin Scrapy item-pipeline stages around the pure functions of ``pipeline/`` and ``archive/``.
+
+``ExtractStage`` decodes and extracts document pages; ``ArchiveStage`` writes every item
+(document or not, parsed or not) to the archive in batches. All the logic lives in the pure
+modules; these classes only read settings, keep stats and hand data across.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.store import ArchiveWriter
+from pipeline.encoding import decode_html
+from pipeline.extract import ExtractionError, extract
+from pipeline.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+def header_charset(headers: dict[str, str]) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == "content-type" and "charset=" in value.lower():
+            return value.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
+    return None
+
+
+def is_html(headers: dict[str, str]) -> bool:
+    for key, value in headers.items():
+        if key.lower() == "content-type":
+            return "html" in value.lower() or "xml" in value.lower()
+    return True
+
+
+def extract_document(item: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
+    """Decode and extract one fetched detail page; raise ExtractionError when it can't be read."""
+    decoded = decode_html(item["body"], header_charset(item["headers"]), profile.get("encoding"))
+    item["declared_encoding"], item["used_encoding"] = decoded.declared, decoded.used
+    document = extract(decoded.text, item["final_url"] or item["url"], profile.get("selectors"))
+    document["site"] = profile["name"]
+    if not document.get("agency"):
+        document["agency"] = profile["agency"]
+        document.setdefault("sources", {})["agency"] = "profile"
+    if not document.get("column") and item.get("column"):
+        document["column"] = item["column"]
+        document.setdefault("sources", {})["column"] = "list page"
+    document["canonical_url"] = canonical_url(
+        item["final_url"] or item["url"], profile.get("ignored_params", ())
+    )
+    return document
+
+
+class ExtractStage:
+    """Turn document pages into extracted fields; a page that cannot be parsed keeps its error."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractStage:
+        if not crawler.settings.getbool("EXTRACT_ENABLED", True):
+            raise NotConfigured("EXTRACT_ENABLED is off")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter["kind"] != "detail" or adapter["error"] or not adapter["body"]:
+            return item
+        if not is_html(adapter["headers"]):
+            adapter["error"] = "not an HTML page: " + adapter["headers"].get("Content-Type", "?")
+            self.stats.inc_value("extract/not_html")
+            return item
+        profile = self.crawler.spider.profile_data
+        data = adapter.asdict()
+        try:
+            adapter["document"] = extract_document(data, profile)
+            self.stats.inc_value("extract/documents")
+        except ExtractionError as exc:
+            adapter["error"] = f"extraction failed: {exc}"
+            self.stats.inc_value("extract/failed")
+        adapter["declared_encoding"] = data.get("declared_encoding")
+        adapter["used_encoding"] = data.get("used_encoding")
+        return item
+
+
+_WRITERS: dict[str, tuple[ArchiveWriter, int]] = {}
+
+
+def shared_writer(path: str, batch_size: int) -> ArchiveWriter:
+    """One writer per database per process, shared by the crawlers of a multi-site run."""
+    writer, users = _WRITERS.get(path, (None, 0))
+    if writer is None:
+        writer = ArchiveWriter(path, batch_size=batch_size)
+    _WRITERS[path] = (writer, users + 1)
+    return writer
+
+
+def release_writer(path: str) -> None:
+    writer, users = _WRITERS[path]
+    if users <= 1:
+        del _WRITERS[path]
+        writer.close()
+    else:
+        writer.flush()
+        _WRITERS[path] = (writer, users - 1)
+
+
+class ArchiveStage:
+    """Write every capture and its document to the SQLite archive, in batches."""
+
+    def __init__(self, crawler: Crawler, db_path: str, batch_size: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.writer: ArchiveWriter | None = None
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveStage:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("ARCHIVE_ENABLED is off")
+        return cls(crawler, settings.get("ARCHIVE_DB_PATH"), settings.getint("ARCHIVE_BATCH_SIZE"))
+
+    def open_spider(self) -> None:
+        self.writer = shared_writer(self.db_path, self.batch_size)
+        self.crawl_id = self.writer.start_crawl(self.crawler.spider.profile.name)
+
+    def process_item(self, item: Any) -> Any:
+        data = asdict(item) if hasattr(item, "__dataclass_fields__") else dict(item)
+        document = data.pop("document", None)
+        data["crawl_id"] = self.crawl_id
+        outcome = self.writer.add_page(data, document)
+        self.stats.inc_value(f"archive/{outcome}")
+        self.stats.inc_value("archive/bytes", len(data.get("body") or b""))
+        if (data.get("status") or 0) >= 400:
+            self.stats.inc_value("archive/http_errors")
+        return item
+
+    def close_spider(self) -> None:
+        stats = self.stats.get_stats()
+        status = "finished" if stats.get("archive/new", 0) + stats.get("archive/unchanged", 0) + stats.get(
+            "archive/updated", 0
+        ) else "failed"
+        self.writer.finish_crawl(self.crawl_id, status, _json_safe(stats))
+        release_writer(self.db_path)
+
+
+def _json_safe(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}
