@@ -1,0 +1,36 @@
+# gongkai: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8001
+
+.PHONY: demo test install lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: crawl the bundled sample bureau sites and serve Datasette on http://127.0.0.1:8001
+demo: install
+	$(BIN)/gongkai demo --db var/demo.db --port $(PORT)
+
+## make test: install what the tests need, lint, check the import layering, run the suite
+test: install lint
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check crawler pipeline archive datasette tests bench
+	$(BIN)/lint-imports
+	@test ! -e datasette/__init__.py || (echo "datasette/__init__.py shadows the installed Datasette" && exit 1)
+
+bench: install
+	$(BIN)/python bench/crawl_overhead.py
+
+clean:
+	rm -rf var build *.egg-info .pytest_cache
