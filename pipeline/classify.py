@@ -1,0 +1,214 @@
+"""Classify a document into the disclosure catalogue: one readable cascade, strongest rule first.
+
+1. the page's own label (组配分类/信息分类, then its 栏目 column name) matched against the taxonomy;
+2. the breadcrumb, deepest entry first;
+3. the site profile's ``columns`` mapping (column name -> category);
+4. keyword rules on the title, then on the body;
+5. otherwise the taxonomy's unclassified label (未分类) with the reason.
+
+Nothing is dropped: an unmatched document is still returned, classified as 未分类, with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from pipeline.genre import genre
+from pipeline.taxonomy import Taxonomy, TaxonomyError, label_key, load_taxonomy
+
+# A breadcrumb entry longer than this is a page title, not a column name.
+MAX_LABEL_CHARS = 24
+# Body keywords are weak evidence: demand a clear winner.
+BODY_MIN_HITS = 3
+BODY_MARGIN = 2.0
+# Shorter aliases ("扶贫", "督查") are too common inside other words to match by containment.
+MIN_CONTAINED_ALIAS = 4
+
+
+class Classification(NamedTuple):
+    category: str
+    source: str  # label | column | breadcrumb | profile_column | title_keyword | body_keyword | unclassified
+    raw_label: str | None  # the label, column, breadcrumb entry or keyword that decided
+    reason: str
+
+
+def classify(
+    document: Mapping[str, Any],
+    columns: Mapping[str, str] | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> Classification:
+    """Classify ``document`` (keys as produced by ``pipeline.extract``) into ``taxonomy``.
+
+    ``columns`` is the site profile's column -> category mapping; an unknown target category
+    raises :class:`TaxonomyError` (a configuration error, not a classification result).
+    """
+    tax = taxonomy or load_taxonomy()
+    title = document.get("title") or ""
+    steps = (
+        lambda: _from_labels(tax, [document.get("category_label")], "label"),
+        lambda: _from_labels(tax, [document.get("column")], "column"),
+        lambda: _from_labels(tax, _breadcrumb(document, title), "breadcrumb"),
+        lambda: _from_profile(tax, columns or {}, document, title),
+        lambda: _from_title(tax, title),
+        lambda: _from_body(tax, document.get("body") or ""),
+    )
+    notes: list[str] = []
+    for step in steps:
+        found = step()
+        if found is None:
+            continue
+        if isinstance(found, str):  # a step that decided "outside the catalogue" or explains a miss
+            if found.startswith("outside:"):
+                return Classification(tax.unclassified, "unclassified", None, found[8:])
+            notes.append(found)
+            continue
+        return _refine(tax, found, title)
+    reason = "no label, breadcrumb, column or keyword matched"
+    return Classification(tax.unclassified, "unclassified", None, "; ".join([reason, *notes]))
+
+
+def classify_fields(
+    document: Mapping[str, Any],
+    columns: Mapping[str, str] | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> dict[str, str | None]:
+    """The document keys the archive stores: category, category_source, category_raw,
+    category_reason, genre."""
+    result = classify(document, columns, taxonomy)
+    return {
+        "category": result.category,
+        "category_source": result.source,
+        "category_raw": result.raw_label,
+        "category_reason": result.reason,
+        "genre": genre(document.get("title")),
+    }
+
+
+def check_columns(taxonomy: Taxonomy, columns: Mapping[str, str], where: str = "columns") -> None:
+    """Raise :class:`TaxonomyError` if a profile maps a column to a category the taxonomy lacks."""
+    for column, category in columns.items():
+        if category not in taxonomy.names:
+            raise TaxonomyError(
+                f"{where}: column {column!r} maps to {category!r}, "
+                f"not a category of taxonomy {taxonomy.name}"
+            )
+
+
+def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
+    """Category for one label: exact name/alias, then each /-separated part, then the longest
+    contained alias. Returns (category, how) or None."""
+    key = label_key(label)
+    if not key:
+        return None
+    if key in tax.index:
+        return tax.index[key], "exact"
+    for part in reversed(_split_label(label)):
+        if label_key(part) in tax.index:
+            return tax.index[label_key(part)], "part"
+    contained = [k for k in tax.index if len(k) >= MIN_CONTAINED_ALIAS and k in key]
+    if contained:
+        return tax.index[max(contained, key=len)], "contains"
+    return None
+
+
+def _split_label(label: str) -> list[str]:
+    for sep in (">", "》", "/", "\\", "|", "-", "—"):
+        label = label.replace(sep, "\x00")
+    return [p.strip() for p in label.split("\x00") if p.strip()]
+
+
+def _is_outside(tax: Taxonomy, label: str) -> bool:
+    key = label_key(label)
+    return any(label_key(o) == key for o in tax.outside_catalogue)
+
+
+def _from_labels(tax: Taxonomy, labels: Iterable[Any], source: str) -> Classification | str | None:
+    misses = []
+    for label in labels:
+        if not isinstance(label, str) or not label.strip():
+            continue
+        if _is_outside(tax, label):
+            return f"outside:{source} {label.strip()!r} is outside the {tax.title}"
+        found = match_label(tax, label)
+        if found:
+            category, how = found
+            return Classification(category, source, label.strip(), f"{source} {how} match")
+        misses.append(label.strip())
+    if misses:
+        return f"{source} {'/'.join(misses)!r} is not in taxonomy {tax.name}"
+    return None
+
+
+def _breadcrumb(document: Mapping[str, Any], title: str) -> list[str]:
+    """Breadcrumb entries deepest first, without the page's own title."""
+    crumbs = document.get("breadcrumb") or []
+    title_key = label_key(title)
+    return [
+        c
+        for c in reversed(crumbs)
+        if isinstance(c, str) and len(c) <= MAX_LABEL_CHARS and label_key(c) != title_key
+    ]
+
+
+def _from_profile(
+    tax: Taxonomy, columns: Mapping[str, str], document: Mapping[str, Any], title: str
+) -> Classification | None:
+    if not columns:
+        return None
+    check_columns(tax, columns)
+    by_key = {label_key(k): v for k, v in columns.items()}
+    for label in [document.get("column"), *_breadcrumb(document, title)]:
+        if isinstance(label, str) and label_key(label) in by_key:
+            return Classification(
+                by_key[label_key(label)], "profile_column", label.strip(), "profile columns mapping"
+            )
+    return None
+
+
+def _from_title(tax: Taxonomy, title: str) -> Classification | None:
+    key = label_key(title)
+    best: tuple[int, int, str, str] | None = None
+    for order, cat in enumerate(tax.categories):
+        for word in cat.keywords:
+            if label_key(word) in key:
+                candidate = (len(word), -order, cat.name, word)
+                best = max(best, candidate) if best else candidate
+    if best is None:
+        return None
+    return Classification(best[2], "title_keyword", best[3], "title contains keyword")
+
+
+def _from_body(tax: Taxonomy, body: str) -> Classification | str | None:
+    key = label_key(body)
+    if not key:
+        return None
+    scores = []
+    for cat in tax.categories:
+        hits = {w: key.count(label_key(w)) for w in cat.keywords}
+        total = sum(hits.values())
+        if total:
+            scores.append((total, cat.name, max(hits, key=hits.get)))
+    scores.sort(key=lambda s: -s[0])
+    if not scores or scores[0][0] < BODY_MIN_HITS:
+        return None
+    if len(scores) > 1 and scores[0][0] < BODY_MARGIN * scores[1][0]:
+        ranked = ", ".join(f"{name}({n})" for n, name, _ in scores[:3])
+        return f"body keywords ambiguous: {ranked}"
+    total, name, word = scores[0]
+    return Classification(name, "body_keyword", word, f"body has {total} keyword hits")
+
+
+def _refine(tax: Taxonomy, found: Classification, title: str) -> Classification:
+    """Apply the taxonomy's refinements (政策解读 -> 上级政策解读 when the title names a higher
+    authority), unless the page itself named the category exactly."""
+    exact = found.raw_label is not None and label_key(found.raw_label) == label_key(found.category)
+    if exact:
+        return found
+    for rule in tax.refinements:
+        if found.category == rule.category:
+            marker = next((m for m in rule.when_title_has if m in title), None)
+            if marker:
+                reason = f"{found.reason}; title names {marker!r}, so {rule.becomes}"
+                return found._replace(category=rule.becomes, reason=reason)
+    return found

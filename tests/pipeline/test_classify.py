@@ -1,0 +1,95 @@
+"""The classification cascade: label, column, breadcrumb, profile mapping, keywords, 未分类."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.classify import classify, classify_fields
+from pipeline.taxonomy import TaxonomyError
+
+SEED = Path(__file__).parents[1] / "fixtures/seed/suixi-education-2021-disclosure-summary.txt"
+
+# id -> (document, profile columns, expected (category, source, raw_label))
+CASES = {
+    "own-label-wins": (
+        {"title": "关于2021年招生工作的通知", "category_label": "财政预决算", "column": "通知公告",
+         "breadcrumb": ["首页", "招生考试"]},
+        {}, ("财政资金", "label", "财政预决算")),
+    "column-label": (
+        {"title": "关于XX同志任职的通知", "column": "人事任免"}, {},
+        ("机构领导", "column", "人事任免")),
+    "breadcrumb-deepest-first": (
+        {"title": "2021年部门预算", "breadcrumb": ["首页", "信息公开", "财政资金", "部门预算"]}, {},
+        ("财政资金", "breadcrumb", "部门预算")),
+    "breadcrumb-skips-own-title": (
+        {"title": "规范性文件", "breadcrumb": ["首页", "招投标信息", "规范性文件"]}, {},
+        ("招标采购", "breadcrumb", "招投标信息")),
+    "label-with-path": (
+        {"title": "x", "category_label": "政策法规/规范性文件"}, {},
+        ("政策法规", "label", "政策法规/规范性文件")),
+    "label-containing-alias": (
+        {"title": "x", "category_label": "2021年部门预决算公开"}, {},
+        ("财政资金", "label", "2021年部门预决算公开")),
+    "profile-column-mapping": (
+        {"title": "关于开展校园安全检查的通知", "column": "通知公告"}, {"通知公告": "应急管理"},
+        ("应急管理", "profile_column", "通知公告")),
+    "unknown-label-falls-through": (
+        {"title": "濉溪中学南校区建设项目竣工验收", "category_label": "教育"}, {},
+        ("重大建设项目批准和实施", "title_keyword", "建设项目")),
+    "title-keyword-longest-wins": (
+        {"title": "2021年部门决算公开说明"}, {}, ("财政资金", "title_keyword", "部门决算")),
+    "interpretation-defaults-to-this-level": (
+        {"title": "《濉溪县学生资助办法》政策解读", "column": "政策解读"}, {},
+        ("本级政策解读", "column", "政策解读")),
+    "interpretation-of-higher-authority": (
+        {"title": "解读《安徽省学生资助办法》", "column": "政策解读"}, {},
+        ("上级政策解读", "column", "政策解读")),
+    "exact-本级-label-is-kept": (
+        {"title": "解读《安徽省学生资助办法》", "category_label": "本级政策解读"}, {},
+        ("本级政策解读", "label", "本级政策解读")),
+    "body-keywords-clear-winner": (
+        {"title": "公告", "body": "本项目采购预算。采购方式:询价。成交供应商。成交金额。"}, {},
+        ("招标采购", "body_keyword", "采购")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("document,columns,expected", CASES.values(), ids=list(CASES))
+def test_cascade(document, columns, expected):
+    assert classify(document, columns)[:3] == expected
+
+
+def test_seed_gets_a_category_with_its_source():
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    fields = classify_fields({"title": title, "body": body, "breadcrumb": []})
+    assert fields == {
+        "category": "监督保障",
+        "category_source": "title_keyword",
+        "category_raw": "政务公开工作",
+        "category_reason": "title contains keyword",
+        "genre": "总结",
+    }
+
+
+def test_unmatched_document_is_kept_as_未分类_with_a_reason():
+    result = classify({"title": "濉溪县教育局", "category_label": "其他", "body": "你好"})
+    assert result.category == "未分类"
+    assert result.source == "unclassified"
+    assert "label '其他' is not in taxonomy anhui" in result.reason
+
+
+def test_outside_catalogue_label_stays_未分类_and_says_why():
+    result = classify({"title": "2021年政府信息公开工作年度报告", "column": "政府信息公开年报"})
+    assert result.category == "未分类"
+    assert "outside the" in result.reason
+
+
+def test_ambiguous_body_is_not_guessed():
+    body = "招生 招生 招生 学校 审计 审计 审计"
+    result = classify({"title": "x", "body": body})
+    assert result.category == "未分类"
+    assert "body keywords ambiguous" in result.reason
+
+
+def test_profile_mapping_to_unknown_category_is_a_config_error():
+    with pytest.raises(TaxonomyError, match="column '通知公告' maps to '通知'"):
+        classify({"title": "x", "column": "通知公告"}, {"通知公告": "通知"})
