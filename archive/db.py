@@ -1,0 +1,89 @@
+"""Open the archive database: checks, pragmas, migrations.
+
+Every caller (crawler, CLI, Datasette server, tests) opens the archive through
+``open_archive`` so the same checks give the same one-line errors everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.migrations import apply_migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Long enough to ride out a concurrent reader's checkpoint, short enough to report a stuck lock.
+BUSY_TIMEOUT_MS = 10_000
+
+
+class ArchiveError(Exception):
+    """A database that cannot be used as an archive; the message is one line for the CLI."""
+
+
+def check_archive_file(path: Path, create: bool = True) -> None:
+    """Raise ArchiveError unless ``path`` can be opened (or created) as an archive.
+
+    Cheap checks only (no SQLite connection): directory, file type, header, permissions.
+    """
+    if not path.parent.is_dir():
+        raise ArchiveError(f"cannot open archive {path}: directory {path.parent} does not exist")
+    if not path.exists():
+        if not create:
+            raise ArchiveError(f"archive {path} does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise ArchiveError(f"cannot create archive {path}: directory is not writable")
+        return
+    if not path.is_file():
+        raise ArchiveError(f"archive {path} is not a file")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    # An empty file is a valid new database for SQLite; anything else must carry the header.
+    if header and header != SQLITE_HEADER:
+        raise ArchiveError(f"{path} is not a SQLite database")
+
+
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise ArchiveError if SQLite's quick_check finds the file truncated or corrupt."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path} is corrupt or not a SQLite database: {exc}") from None
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    if problems:
+        raise ArchiveError(f"{path} is corrupt: {problems[0]}")
+
+
+def open_archive(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Database:
+    """Open the archive at ``path`` (creating it if allowed), check it, apply migrations.
+
+    WAL mode lets Datasette or a report read while a crawl writes. Raises ArchiveError with
+    a one-line message for a missing directory, a non-database or corrupt file, or a path
+    that cannot be written.
+    """
+    path = Path(path)
+    check_archive_file(path, create=create)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ArchiveError(f"archive {path} is not writable")
+    try:
+        conn = sqlite3.connect(str(path))
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        quick_check(conn, path)
+        db = sqlite_utils.Database(conn)
+        with db.ensure_autocommit_on():
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        apply_migrations(db)
+    except ArchiveError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"cannot use archive {path}: {exc}") from None
+    return db

@@ -1,0 +1,104 @@
+"""Chinese full-text search with exact substring recall on stock SQLite FTS5.
+
+Why bigrams: unicode61 indexes a whole CJK run as one token (matches nothing useful),
+trigram cannot match 2-character words, and a word segmenter (jieba) misses documents where
+the query word was segmented together with its neighbours. Indexing every overlapping
+character bigram of each CJK run, and querying a term as the *phrase* of its bigrams, finds
+exactly the rows that contain the term as a substring (Lucene's CJK bigram approach).
+
+Index form of a CJK run ``ABCD``: ``AB BC CD D``. The trailing unigram costs one token per
+run and makes single-character queries exact too (``X*`` matches a bigram starting with X or
+a run-final X). Non-CJK words (latin, digits) are kept as words; FTS5 folds their case.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+
+# Han (incl. extensions and compatibility), 〇 and 々, kana, hangul: scripts written without spaces.
+CJK_CHARS = (
+    "\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+# Token characters as unicode61 sees them (letters and numbers); everything else separates.
+WORD = re.compile(r"[^\W_]+")
+PIECE = re.compile(f"([{CJK_CHARS}]+)|([^{CJK_CHARS}]+)")
+
+
+def _run_bigrams(run: str) -> list[str]:
+    """``ABCD`` -> [AB, BC, CD, D]: overlapping bigrams plus the run's last character."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, is_cjk_run) pieces of NFKC-normalised text, in order."""
+    pieces: list[tuple[str, bool]] = []
+    for word in WORD.findall(unicodedata.normalize("NFKC", text)):
+        if not CJK_RUN.search(word):
+            pieces.append((word, False))
+            continue
+        for cjk, other in PIECE.findall(word):
+            pieces.append((cjk, True) if cjk else (other, False))
+    return pieces
+
+
+def cjk_bigrams(text: str | None) -> str:
+    """Index form of ``text``: CJK runs as overlapping bigrams (+ final char), words kept.
+
+    >>> cjk_bigrams("政务公开 2021年")
+    '政务 务公 公开 开 2021 年'
+    """
+    if not text:
+        return ""
+    out: list[str] = []
+    for token, is_cjk in _tokens(text):
+        out.extend(_run_bigrams(token) if is_cjk else [token])
+    return " ".join(out)
+
+
+def _term_query(term: str) -> str | None:
+    """One whitespace-separated query term -> one FTS5 phrase (None if nothing searchable)."""
+    pieces = _tokens(term)
+    if not pieces:
+        return None
+    tokens: list[str] = []
+    for position, (token, is_cjk) in enumerate(pieces):
+        if not is_cjk:
+            tokens.append(token)
+            continue
+        is_last = position == len(pieces) - 1
+        if not is_last:
+            # Followed by a word, so the text's run ends here too: its final char is indexed.
+            tokens.extend(_run_bigrams(token))
+        elif len(token) > 1:
+            # The text's run may continue past the term: match bigrams only.
+            tokens.extend(_run_bigrams(token)[:-1])
+        else:
+            # A lone final CJK char: any bigram starting with it, or a run-final char.
+            return '"{}" *'.format(" ".join(tokens + [token]))
+    return '"{}"'.format(" ".join(tokens))
+
+
+def to_fts_query(q: str | None) -> str:
+    """FTS5 MATCH expression for a user's query: every term must occur (implicit AND).
+
+    ``政务公开`` -> ``"政务 务公 公开"``; ``教育 招生`` -> ``"教育" "招生"``. Quotes and other
+    FTS5 syntax are dropped with the punctuation, so user input can never break the query.
+    A query with nothing searchable returns ``'""'``, which matches no row (no error).
+    """
+    phrases = [p for p in (_term_query(term) for term in (q or "").split()) if p]
+    return " ".join(phrases) if phrases else '""'
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Register gongkai's SQL functions on ``conn``.
+
+    ``escape_fts(q)`` replaces Datasette's own (which quotes whole CJK runs and so finds
+    nothing), making the stock ``?_search=`` box work with unsegmented Chinese;
+    ``cjk_bigrams(text)`` lets SQL build index text.
+    """
+    conn.create_function("escape_fts", 1, to_fts_query, deterministic=True)
+    conn.create_function("cjk_bigrams", 1, cjk_bigrams, deterministic=True)

@@ -1,0 +1,359 @@
+"""ArchiveWriter: batched, crash-safe writes of crawl results.
+
+Why batches: a commit per page would dominate a 400 pages/s crawl. Pages are buffered and
+written ``batch_size`` at a time in one ``BEGIN IMMEDIATE`` transaction, so a killed process
+leaves whole batches or nothing. Why an in-memory map: ``add_page`` must say whether a
+document is new, updated or unchanged at once, without a SELECT per page; the writer loads
+canonical_url -> (id, content_sha256) once and keeps it current. That map is only right
+while this writer is the database's sole writer: callers hold crawler.lock's archive lock and
+share one writer per database per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archive.db import ArchiveError, open_archive
+from archive.search import cjk_bigrams
+
+DEFAULT_BATCH_SIZE = 500
+
+
+@dataclass
+class KnownDocument:
+    """What the writer remembers about a document: its row id (None until flushed) and hash."""
+
+    id: int | None
+    content_sha256: str
+
+
+@dataclass
+class CrawlCounts:
+    agency: str | None = None
+    pages_fetched: int = 0
+    documents_new: int = 0
+    documents_updated: int = 0
+    errors: int = 0
+    bytes_downloaded: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_text(text: str | None) -> str:
+    """NFKC and collapsed whitespace: the form whose hash decides "updated"."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def content_hash(title: str | None, body: str | None) -> str:
+    """sha256 of the normalised title and body: layout or whitespace changes are not updates."""
+    text = normalise_text(title) + "\n" + normalise_text(body)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str | None:
+    if value is None or value == [] or value == {}:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
+
+
+def _text(value: Any) -> str | None:
+    """Strings stay strings; lists (e.g. keywords) are kept whole as JSON, never joined."""
+    return value if value is None or isinstance(value, str) else _json(value)
+
+
+def _ext(url: str) -> str | None:
+    suffix = Path(url.split("?", 1)[0].split("#", 1)[0]).suffix.lower().lstrip(".")
+    return suffix if suffix and suffix.isalnum() and len(suffix) <= 8 else None
+
+
+def document_row(document: dict, profile: str, profile_agency: str | None) -> dict:
+    """Columns of a documents row from an extraction dict (see contracts.md)."""
+    sources = dict(document.get("sources") or {})
+    agency = document.get("agency")
+    if not agency and profile_agency:
+        agency = profile_agency
+        sources["agency"] = "profile"
+    title, body = document.get("title"), document.get("body")
+    return {
+        "canonical_url": document.get("canonical_url") or document["url"],
+        "url": document["url"],
+        "site": document.get("site") or profile,
+        "agency": agency,
+        "title": title,
+        "published_at": document.get("published_at"),
+        "written_at": document.get("written_at"),
+        "index_no": _text(document.get("index_no")),
+        "doc_no": _text(document.get("doc_no")),
+        "column_name": _text(document.get("column")),
+        "keywords": _text(document.get("keywords")),
+        "validity": _text(document.get("validity")),
+        "category_label": _text(document.get("category_label")),
+        "breadcrumb": _json(document.get("breadcrumb")),
+        "body": body,
+        "field_sources": _json(sources),
+        "warnings": _json(document.get("warnings")),
+        "content_sha256": content_hash(title, body),
+        # Not a column: written to the attachments table, ignored by the named-parameter SQL.
+        "attachments": document.get("attachments") or [],
+    }
+
+
+def capture_row(capture: dict, capture_id: int, document_id: int | None) -> dict:
+    body = capture.get("body")
+    sha = capture.get("sha256")
+    if sha is None and body is not None:
+        sha = hashlib.sha256(body).hexdigest()
+    return {
+        "id": capture_id,
+        "crawl_id": capture.get("crawl_id"),
+        "profile": capture["profile"],
+        "url": capture["url"],
+        "final_url": capture.get("final_url"),
+        "status": capture.get("status"),
+        "headers": _json(capture.get("headers")),
+        "fetched_at": capture.get("fetched_at") or utc_now(),
+        "body": body,
+        "size": None if body is None else len(body),
+        "sha256": sha,
+        "declared_encoding": capture.get("declared_encoding"),
+        "used_encoding": capture.get("used_encoding"),
+        "kind": capture.get("kind") or "detail",
+        "error": capture.get("error"),
+        "document_id": document_id,
+    }
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        table, ", ".join(columns), ", ".join(":" + c for c in columns)
+    )
+
+
+DOCUMENT_FIELDS = [
+    "canonical_url", "url", "site", "agency", "title", "published_at", "written_at",
+    "index_no", "doc_no", "column_name", "keywords", "validity", "category_label",
+    "breadcrumb", "body", "field_sources", "warnings", "content_sha256",
+]  # fmt: skip
+INSERT_DOCUMENT = _insert_sql(
+    "documents",
+    ["id", *DOCUMENT_FIELDS, "first_seen", "last_seen", "latest_capture_id", "capture_count"],
+)
+UPDATE_DOCUMENT = "UPDATE documents SET {}, last_seen = :last_seen, latest_capture_id = :latest_capture_id, capture_count = capture_count + 1 WHERE id = :id".format(
+    ", ".join(f"{c} = :{c}" for c in DOCUMENT_FIELDS if c != "canonical_url")
+)
+TOUCH_DOCUMENT = (
+    "UPDATE documents SET last_seen = :last_seen, latest_capture_id = :latest_capture_id,"
+    " capture_count = capture_count + 1 WHERE id = :id"
+)
+INSERT_CAPTURE = _insert_sql("captures", list(capture_row({"profile": "", "url": ""}, 0, None)))
+
+
+class ArchiveWriter:
+    """Write crawls, captures and documents to the archive at ``db_path`` in batches.
+
+    >>> writer = ArchiveWriter("var/gongkai.db")
+    >>> crawl_id = writer.start_crawl("sample-suixi-jyj", agency="濉溪县教育局")
+    >>> writer.add_page(capture, document)        # "new" | "updated" | "unchanged" | ...
+    >>> writer.finish_crawl(crawl_id, "finished", {"scrapy": "stats"})
+    >>> writer.close()
+    """
+
+    def __init__(self, db_path: str | os.PathLike, batch_size: int = DEFAULT_BATCH_SIZE):
+        self.path = Path(db_path)
+        self.batch_size = max(1, batch_size)
+        self.db = open_archive(self.path)
+        self._closed = False
+        self._known = self._load_known()
+        self._pending: list[tuple[dict, dict | None, str, KnownDocument | None]] = []
+        self._crawls: dict[int, CrawlCounts] = {}
+
+    def _load_known(self) -> dict[str, KnownDocument]:
+        rows = self.db.execute("SELECT canonical_url, id, content_sha256 FROM documents")
+        return {url: KnownDocument(doc_id, sha) for url, doc_id, sha in rows}
+
+    def start_crawl(self, profile: str, agency: str | None = None) -> int:
+        """Record a new crawl (committed at once) and return its id.
+
+        ``agency`` is the profile's agency: documents of this crawl whose page names no
+        agency get it, with field source "profile".
+        """
+        cursor = self.db.execute(
+            "INSERT INTO crawls (profile, started_at, status) VALUES (?, ?, 'running')",
+            [profile, utc_now()],
+        )
+        crawl_id = cursor.lastrowid
+        self._crawls[crawl_id] = CrawlCounts(agency=agency)
+        return crawl_id
+
+    def add_page(self, capture: dict, document: dict | None) -> str:
+        """Queue one capture (and its extracted document, if any); return what it was.
+
+        "new" / "updated" / "unchanged" for a document, "error" for a capture with an error
+        and no document (fetch or extraction failure), "capture" for anything else
+        (list pages, fragments, attachments).
+        """
+        counts = self._crawls.setdefault(capture.get("crawl_id"), CrawlCounts())
+        known = None
+        if document is None:
+            status = "error" if capture.get("error") else "capture"
+            row = None
+        else:
+            row = document_row(document, capture["profile"], counts.agency)
+            status, known = self._classify(row)
+        self._pending.append((capture, row, status, known))
+        self._count(counts, capture, status)
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+        return status
+
+    def _classify(self, row: dict) -> tuple[str, KnownDocument]:
+        known = self._known.get(row["canonical_url"])
+        if known is None:
+            known = self._known[row["canonical_url"]] = KnownDocument(None, row["content_sha256"])
+            return "new", known
+        if known.content_sha256 == row["content_sha256"]:
+            return "unchanged", known
+        known.content_sha256 = row["content_sha256"]
+        return "updated", known
+
+    @staticmethod
+    def _count(counts: CrawlCounts, capture: dict, status: str) -> None:
+        if capture.get("status") is not None:
+            counts.pages_fetched += 1
+        counts.bytes_downloaded += len(capture.get("body") or b"")
+        if status == "error":
+            counts.errors += 1
+        elif status == "new":
+            counts.documents_new += 1
+        elif status == "updated":
+            counts.documents_updated += 1
+
+    def counts(self, crawl_id: int) -> dict[str, int]:
+        """Running totals of a crawl started by this writer (for the CLI's summary line)."""
+        counts = self._crawls.get(crawl_id, CrawlCounts())
+        return {
+            "pages_fetched": counts.pages_fetched,
+            "documents_new": counts.documents_new,
+            "documents_updated": counts.documents_updated,
+            "errors": counts.errors,
+            "bytes_downloaded": counts.bytes_downloaded,
+        }
+
+    def flush(self) -> None:
+        """Write queued pages in one transaction; on failure nothing of the batch is kept."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._write_batch(conn, pending)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            # Ids handed out for this batch no longer exist: re-read the truth.
+            self._known = self._load_known()
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+            raise
+
+    def _write_batch(self, conn: sqlite3.Connection, pending: list) -> None:
+        # We hold the write lock (BEGIN IMMEDIATE), so max(id)+1 is what SQLite would assign;
+        # choosing ids ourselves links captures and documents without a query per row.
+        next_capture = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM captures").fetchone()[0]
+        next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+        captures, search_rows, attachments = [], {}, []
+        for capture, row, status, known in pending:
+            capture_id, next_capture = next_capture, next_capture + 1
+            seen = {
+                "last_seen": capture.get("fetched_at") or utc_now(),
+                "latest_capture_id": capture_id,
+            }
+            if status == "new":
+                known.id, next_document = next_document, next_document + 1
+                conn.execute(
+                    INSERT_DOCUMENT,
+                    {
+                        **row,
+                        **seen,
+                        "id": known.id,
+                        "first_seen": seen["last_seen"],
+                        "capture_count": 1,
+                    },
+                )
+            elif status == "updated":
+                conn.execute(UPDATE_DOCUMENT, {**row, **seen, "id": known.id})
+            elif status == "unchanged":
+                conn.execute(TOUCH_DOCUMENT, {**seen, "id": known.id})
+            document_id = known.id if known else None
+            if status in ("new", "updated"):
+                search_rows[document_id] = (cjk_bigrams(row["title"]), cjk_bigrams(row["body"]))
+            if row is not None:
+                attachments.extend(self._attachment_rows(document_id, row))
+            captures.append(capture_row(capture, capture_id, document_id))
+        conn.executemany(INSERT_CAPTURE, captures)
+        conn.executemany("DELETE FROM documents_fts WHERE rowid = ?", [(i,) for i in search_rows])
+        conn.executemany(
+            "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [(i, title, body) for i, (title, body) in search_rows.items()],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO attachments (document_id, url, name, ext) VALUES (?, ?, ?, ?)",
+            attachments,
+        )
+
+    @staticmethod
+    def _attachment_rows(document_id: int, row: dict) -> list[tuple]:
+        return [
+            (document_id, a["url"], a.get("name"), _ext(a["url"]))
+            for a in row["attachments"]
+            if a.get("url")
+        ]
+
+    def finish_crawl(self, crawl_id: int, status: str, stats: dict | None = None) -> dict[str, int]:
+        """Flush, then record the crawl's end, status, counts and ``stats`` (JSON); return counts."""
+        self.flush()
+        counts = self.counts(crawl_id)
+        self.db.execute(
+            "UPDATE crawls SET finished_at = :finished_at, status = :status, stats = :stats,"
+            " pages_fetched = :pages_fetched, documents_new = :documents_new,"
+            " documents_updated = :documents_updated, errors = :errors,"
+            " bytes_downloaded = :bytes_downloaded WHERE id = :id",
+            {
+                **counts,
+                "id": crawl_id,
+                "finished_at": utc_now(),
+                "status": status,
+                "stats": json.dumps(stats or {}, ensure_ascii=False, sort_keys=True, default=str),
+            },
+        )
+        return counts
+
+    def close(self) -> None:
+        """Flush and close. The WAL is checkpointed so an immutable reader sees every row."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.flush()
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.db.close()
+
+    def __enter__(self) -> ArchiveWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
