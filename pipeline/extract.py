@@ -1,0 +1,286 @@
+"""The extraction cascade: one saved government page in, one flat record out.
+
+Each field is filled by the first step that finds it, in the order given by ``FIELD_STEPS``;
+``sources`` records which step that was. Nothing is guessed: a field no step finds is None.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from pipeline.dates import more_precise, parse_date
+from pipeline.metadata import label_values, meta_tags
+from pipeline.selectors import Selectors, compile_css, load_selectors
+from pipeline.text import element_text, inline_text, normalise_space, paragraphs
+
+FIELDS = tuple(
+    "url title agency published_at index_no doc_no written_at column keywords validity"
+    " category_label breadcrumb body attachments sources warnings".split()
+)
+METADATA_FIELDS = tuple(
+    "agency published_at index_no doc_no written_at column keywords validity category_label".split()
+)
+# Per field, which steps may fill it and in what order. Agency prefers the page's own
+# 发布机构/来源 over the ContentSource meta, which some CMSs fill with the site's name.
+FIELD_STEPS: dict[str, tuple[str, ...]] = {
+    "title": ("profile", "meta", "selector", "table", "title_tag"),
+    "published_at": ("profile", "meta", "table", "text"),
+    "agency": ("table", "text", "meta"),
+    "keywords": ("table", "meta"),
+    "column": ("meta", "breadcrumb"),
+}
+DEFAULT_STEPS = ("meta", "table", "text")
+DATE_FIELDS = ("published_at", "written_at")
+MIN_BODY_CHARS = 2
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—| - | – )\s*")
+_CRUMB_LABEL = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*")
+_NON_COLUMN_CRUMBS = frozenset({"正文", "详情", "内容", "详细内容", "文章", "正文内容", "阅读"})
+_HTML_PARSER = lxml.html.HTMLParser(remove_comments=False, remove_blank_text=False)
+
+
+class ExtractionError(Exception):
+    """The page has neither a title nor a body: nothing worth archiving as a document."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_html(html: str) -> etree._Element:
+    """Parse once with lxml; raise ExtractionError on an empty or unparseable page."""
+    html = _XML_DECL.sub("", html, count=1)  # lxml refuses str input with an encoding decl
+    if not html.strip():
+        raise ExtractionError("empty page")
+    try:
+        return lxml.html.document_fromstring(html, parser=_HTML_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from exc
+
+
+def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any]:
+    """Extract one document from a decoded page; ``selectors`` are a profile's CSS overrides.
+
+    Raises ExtractionError when neither a title nor a body can be found.
+    """
+    known = load_selectors()
+    root = parse_html(html)
+    found: dict[str, dict[str, Any]] = {}  # step -> {field: value}
+    warnings: list[str] = []
+
+    # (0) the site profile's own selectors, tried before any default.
+    found["profile"] = _profile_values(root, selectors or {})
+    # (1) <meta> tags (ArticleTitle, PubDate, ContentSource, ColumnName …).
+    found["meta"] = meta_tags(root, known)
+    # (2) the 信息公开 metadata table or label/value list.
+    found["table"] = label_values(root, known)
+    # Title selectors and <title> come before text patterns, which search near the title.
+    found["selector"] = {"title": _first_text(root, known.title, minimum=4)}
+    found["title_tag"] = {"title": _title_tag(root, found["meta"].get("site_name"))}
+    # (4) body container list, (5) largest text block as the fallback.
+    body, body_step, body_element = _body(root, known, found["profile"].get("body"))
+    page_text = "\n".join(paragraphs(root.body if root.find("body") is not None else root))
+    crumbs = _breadcrumb(root, known)
+    found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}
+
+    record: dict[str, Any] = {field: None for field in FIELDS}
+    sources: dict[str, str] = {}
+    _fill(record, sources, found, warnings, "title")
+    # (3) text patterns (来源:X发布时间:Y, 发布日期：…) searched from the title onward.
+    found["text"] = _text_patterns(page_text, record["title"], known)
+    for field in METADATA_FIELDS:
+        _fill(record, sources, found, warnings, field)
+
+    if body:
+        sources["body"] = body_step
+    if not record["title"] and not body:
+        raise ExtractionError("no title and no body found")
+    if not body:
+        warnings.append("no body text found")
+    scope = body_element if body_element is not None else root
+    record.update(
+        url=url,
+        body=body or None,
+        breadcrumb=crumbs,
+        attachments=_attachments(root, scope, url, known),
+        sources=sources,
+        warnings=warnings,
+    )
+    return record
+
+
+def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: str) -> None:
+    """Take the field from the first step that has it; dates may gain a time later."""
+    for step in FIELD_STEPS.get(field, DEFAULT_STEPS):
+        raw = found.get(step, {}).get(field)
+        if not raw:
+            continue
+        value = parse_date(raw) if field in DATE_FIELDS else raw
+        if value is None:
+            warnings.append(f"{field}: unparseable date {raw!r} ({step})")
+            continue
+        if record[field] is None:
+            record[field], sources[field] = value, step
+        elif field in DATE_FIELDS and more_precise(record[field], value):
+            record[field], sources[field] = value, step
+
+
+def _first_text(
+    root: etree._Element, selectors: list[tuple[str, Any]], minimum: int = 1
+) -> str | None:
+    for _css, selector in selectors:
+        for element in selector(root):
+            text = inline_text(element)
+            if len(text) >= minimum:
+                return text
+    return None
+
+
+def _profile_values(root: etree._Element, overrides: dict) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in ("title", "published_at", "agency"):
+        chosen = [(css, compile_css(css)) for css in overrides.get(field) or []]
+        values[field] = _first_text(root, chosen) if chosen else None
+    values["body"] = [(css, compile_css(css)) for css in overrides.get("body") or []]
+    return values
+
+
+def _title_tag(root: etree._Element, site_name: str | None) -> str | None:
+    """``<title>`` minus the site suffix: the longest part between separators."""
+    element = root.find(".//title")
+    text = normalise_space(element.text_content()) if element is not None else ""
+    if not text:
+        return None
+    parts = [p for p in _TITLE_SEPARATORS.split(text) if p and p != site_name]
+    return max(parts, key=len) if parts else None
+
+
+def _body(
+    root: etree._Element, known: Selectors, profile_body: list
+) -> tuple[str | None, str, etree._Element | None]:
+    """(4) the first known container with text (longest match per selector), else (5)."""
+    for step, selectors in (("profile", profile_body), ("container", known.body)):
+        for _css, selector in selectors:
+            best: tuple[int, str, etree._Element | None] = (0, "", None)
+            for element in selector(root):
+                text = element_text(element)
+                if len(text) > best[0]:
+                    best = (len(text), text, element)
+            if best[0] >= MIN_BODY_CHARS:
+                return best[1], step, best[2]
+    element = _largest_block(root)
+    if element is not None:
+        text = element_text(element)
+        if len(text) >= MIN_BODY_CHARS:
+            return text, "largest_block", element
+    return None, "", None
+
+
+_CONTAINERS = frozenset({"div", "td", "article", "section", "main", "body", "form", "center"})
+_NOT_CONTENT = frozenset(
+    "a script style noscript option select button title head li h1 h2 h3 label textarea".split()
+)
+
+
+def _largest_block(root: etree._Element) -> etree._Element | None:
+    """(5) The container owning the most non-link text, counting its inline children's."""
+    scores: dict[etree._Element, int] = {}
+    for element in root.iter(etree.Element):
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag in _NOT_CONTENT:
+            continue
+        own = len((element.text or "").strip()) + sum(
+            len((child.tail or "").strip()) for child in element
+        )
+        if not own:
+            continue
+        target = element
+        while target is not None and target.tag not in _CONTAINERS:
+            target = target.getparent()
+        if target is not None:
+            scores[target] = scores.get(target, 0) + own
+    return max(scores, key=scores.__getitem__) if scores else None
+
+
+def _text_patterns(page_text: str, title: str | None, known: Selectors) -> dict[str, str]:
+    """(3) 来源:X发布时间:Y and friends, looked for from the title's position on."""
+    start = page_text.find(title) if title else -1
+    region = page_text[start:] if start >= 0 else page_text
+    values: dict[str, str] = {}
+    for field, patterns in known.text_patterns.items():
+        for pattern in patterns:
+            match = pattern.search(region)
+            if match and match.group("v").strip():
+                values[field] = match.group("v").strip()
+                break
+    return values
+
+
+def _breadcrumb(root: etree._Element, known: Selectors) -> list[str]:
+    """Crumb texts of the 当前位置 trail, without the label itself."""
+    for _css, selector in known.breadcrumb:
+        for element in selector(root):
+            crumbs = _crumbs_of(element)
+            if crumbs:
+                return crumbs
+    for element in root.iter(etree.Element):
+        if element.text and _CRUMB_LABEL.search(element.text) and len(element.text) < 40:
+            container = element if len(element) else element.getparent()
+            crumbs = _crumbs_of(container) if container is not None else []
+            if crumbs:
+                return crumbs
+    return []
+
+
+def _crumbs_of(element: etree._Element) -> list[str]:
+    text = inline_text(element)
+    if len(text) > 200:
+        return []
+    match = _CRUMB_LABEL.search(text)
+    text = text[match.end() :] if match else text
+    return [c for c in (normalise_space(c) for c in _CRUMB_SPLIT.split(text)) if c]
+
+
+def _column_from_crumbs(crumbs: list[str]) -> str | None:
+    tail = [c for c in crumbs if c not in _NON_COLUMN_CRUMBS]
+    return tail[-1] if len(tail) >= 2 else None
+
+
+def _attachment_ext(href: str, extensions: frozenset[str]) -> bool:
+    parts = urlsplit(href)
+    for candidate in (parts.path, *parts.query.split("&")):
+        tail = unquote(candidate).rsplit(".", 1)
+        if len(tail) == 2 and tail[1].lower().strip() in extensions:
+            return True
+    return False
+
+
+def _attachments(
+    root: etree._Element, scope: etree._Element, url: str, known: Selectors
+) -> list[dict[str, str]]:
+    """Links to documents (.pdf .doc .xls …), absolute, named by their link text.
+
+    The body container comes first; links elsewhere on the page count too, because
+    Lonsun and TRS templates list 附件 just below the body, outside its container.
+    """
+    seen: set[str] = set()
+    out: list[dict[str, str]] = []
+    for element in (*scope.iter("a"), *root.iter("a")):
+        href = (element.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        if not _attachment_ext(href, known.attachment_extensions):
+            continue
+        absolute = urljoin(url, href)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        name = inline_text(element) or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
+        out.append({"url": absolute, "name": normalise_space(name)})
+    return out

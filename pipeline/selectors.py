@@ -1,0 +1,75 @@
+"""Load ``selectors.yml`` once and compile it: CSS to XPath, labels and patterns to regexes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from lxml.cssselect import CSSSelector
+
+SELECTORS_FILE = Path(__file__).with_name("selectors.yml")
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """The compiled extraction knowledge; see selectors.yml for what each part means."""
+
+    meta: dict[str, str]
+    label_pattern: re.Pattern[str]  # matches any known label at the start of a text
+    label_inline: re.Pattern[str]  # a known label followed by a colon, anywhere in a text
+    label_field: dict[str, str]  # compact label (no spaces) -> field
+    label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
+    text_patterns: dict[str, list[re.Pattern[str]]]
+    title: list[tuple[str, CSSSelector]]
+    body: list[tuple[str, CSSSelector]]
+    breadcrumb: list[tuple[str, CSSSelector]]
+    attachment_extensions: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def compile_css(css: str) -> CSSSelector:
+    """Compile a CSS selector once (profiles pass the same overrides for every page)."""
+    return CSSSelector(css, translator="html")
+
+
+def _spaced(label: str) -> str:
+    # 索引号 also matches 索 引 号 and 索　引　号 as printed in many tables.
+    return r"[\s\xa0\u3000]*".join(re.escape(ch) for ch in label)
+
+
+def _compile(data: dict) -> Selectors:
+    label_field: dict[str, str] = {}
+    label_rank: dict[str, int] = {}
+    for field, labels in data["labels"].items():
+        for rank, label in enumerate(labels):
+            label_field.setdefault(label, field)
+            label_rank.setdefault(label, rank)
+    # Longest first so 信息分类 wins over 分类 and 发文字号 over 文号.
+    alternatives = "|".join(_spaced(lbl) for lbl in sorted(label_field, key=len, reverse=True))
+    label_pattern = re.compile(r"[\s\xa0\u3000]*(" + alternatives + r")[\s\xa0\u3000]*[:：]?")
+    label_inline = re.compile(r"(?:" + alternatives + r")[\s\xa0\u3000]*[:：]")
+    return Selectors(
+        meta={k.lower(): v for k, v in data["meta"].items()},
+        label_pattern=label_pattern,
+        label_inline=label_inline,
+        label_field=label_field,
+        label_rank=label_rank,
+        text_patterns={
+            field: [re.compile(p) for p in patterns]
+            for field, patterns in data["text_patterns"].items()
+        },
+        title=[(css, compile_css(css)) for css in data["title"]],
+        body=[(css, compile_css(css)) for css in data["body"]],
+        breadcrumb=[(css, compile_css(css)) for css in data["breadcrumb"]],
+        attachment_extensions=frozenset(data["attachment_extensions"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_selectors() -> Selectors:
+    """The default selectors, parsed and compiled once per process."""
+    with SELECTORS_FILE.open(encoding="utf-8") as handle:
+        return _compile(yaml.safe_load(handle))

@@ -1,0 +1,90 @@
+"""`gongkai extract FILE --url URL --json`: the contract other tools rely on."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SEED = (
+    Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "lonsun-seed-suixi-jyj.html"
+)
+CONTRACT_KEYS = {
+    "title",
+    "published_at",
+    "agency",
+    "index_no",
+    "doc_no",
+    "column",
+    "body",
+    "attachments",
+    "written_at",
+    "keywords",
+    "validity",
+    "category_label",
+    "breadcrumb",
+    "sources",
+    "warnings",
+    "url",
+}
+
+
+def gongkai(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def test_json_contract_on_the_seed_page():
+    result = gongkai(
+        "extract", str(SEED), "--url", "http://www.sxx.sample.test/zwgk/a.html", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert CONTRACT_KEYS <= record.keys()
+    assert record["title"] == "濉溪县教育局2021年政务公开工作总结"
+    assert record["published_at"] == "2022-02-22 08:23"
+    assert record["attachments"][0]["url"] == "http://www.sxx.sample.test/group1/M00/01/summary.pdf"
+    assert "濉溪县教育局" in result.stdout  # ensure_ascii=False: readable Chinese, not \\u escapes
+
+
+def test_missing_values_are_null_not_invented(tmp_path):
+    page = tmp_path / "bare.html"
+    page.write_text(
+        "<html><head><title>关于开展安全检查的通知</title></head>"
+        "<body><div><p>各单位：请于本周内完成自查。</p></div></body></html>",
+        "utf-8",
+    )
+    record = json.loads(
+        gongkai("extract", str(page), "--url", "http://a.test/x.html", "--json").stdout
+    )
+    assert record["title"] == "关于开展安全检查的通知"
+    assert record["body"] == "各单位：请于本周内完成自查。"
+    for field in ("published_at", "agency", "index_no", "doc_no", "column", "written_at"):
+        assert record[field] is None, field
+
+
+def test_unparseable_page_prints_error_json_and_exits_1(tmp_path):
+    page = tmp_path / "truncated.html"
+    page.write_bytes(b"<html><head><meta charset='utf-8'>")
+    result = gongkai("extract", str(page), "--url", "http://a.test/x.html", "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"]
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_file_is_one_line_exit_2_without_traceback(tmp_path):
+    result = gongkai("extract", str(tmp_path / "nope.html"), "--url", "http://a.test/")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and "nope.html" in result.stderr
+
+
+def test_readable_summary_without_json():
+    result = gongkai("extract", str(SEED), "--url", "http://www.sxx.sample.test/a.html")
+    assert result.returncode == 0
+    assert "title: 濉溪县教育局2021年政务公开工作总结" in result.stdout
+    assert "教育是国之大计" in result.stdout
