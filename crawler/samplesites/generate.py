@@ -1,0 +1,250 @@
+"""Render the sample bureau sites from content data into ``sites/<host>/`` (committed).
+
+Run: ``python -m crawler.samplesites.generate [--content DIR] [--out DIR]``. Output is
+deterministic (sorted, no timestamps) so a regenerate shows up in git only when content or
+templates changed. Also writes ``manifest.json``: per profile, every detail URL served, so
+the crawl integration test can check the archive against what the sites really hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import jinja2
+
+from crawler.platforms import lonsun_fragment_urls
+from crawler.samplesites.content import ASSETS_DIR, CONTENT_DIR, Doc, Site, load
+
+HERE = Path(__file__).parent
+SITES_DIR = HERE / "sites"
+MANIFEST = HERE / "manifest.json"
+PLAIN_LABELS = {
+    "index_no": "索引号：",
+    "category": "信息分类：",
+    "agency": "发布机构：",
+    "keywords": "关键词：",
+    "title": "名称：",
+    "doc_no": "文号：",
+    "written_at": "成文日期：",
+    "validity": "有效性：",
+    "generated": "生成日期：",
+}
+# Some bureaus' templates space the labels out; extraction must normalise them.
+SPACED_LABELS = {
+    "index_no": "索 引 号：",
+    "category": "组配分类：",
+    "agency": "发布机构：",
+    "keywords": "关 键 词：",
+    "title": "名　　称：",
+    "doc_no": "文　　号：",
+    "written_at": "成文日期：",
+    "validity": "有 效 性：",
+    "generated": "生成日期：",
+}
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # titles like "<script>…" must reach the page entity-escaped
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+class Writer:
+    """Collects rendered files of one site, encoded in the site's charset."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, hosts: list[str]):
+        self.site, self.env = site, env
+        self.files: dict[str, bytes] = {}
+        self.common = {"site": site, "other_hosts": [h for h in hosts if h != site.host]}
+
+    def page(self, path: str, template: str, **context) -> str:
+        html = self.env.get_template(template).render(**self.common, **context)
+        self.files[path] = html.encode(self.site.config["encoding"])
+        return html
+
+    def copy_asset(self, path: str, asset: str) -> None:
+        self.files[path] = (ASSETS_DIR / asset).read_bytes()
+
+
+def pages(total: int, size: int) -> list[int]:
+    return list(range(max(1, -(-total // size))))
+
+
+def render_lonsun(w: Writer, entry: dict) -> None:
+    site = w.site
+    size = site.config["page_size"]
+    w.page("index.html", "lonsun_home.html", organs=sorted(site.config["organs"].items()))
+    for key, organ in sorted(site.config["organs"].items()):
+        oid = organ["organ_id"]
+        labels = PLAIN_LABELS if organ["body_style"] == "newscontnet" else SPACED_LABELS
+        w.page(f"public/column/{oid}/index.html", "lonsun_organ.html", organ=organ)
+        prof = entry[organ["profile"]]
+        prof["start_urls"] = [f"http://{site.host}/public/column/{oid}?type=4&action=list"]
+        for column, col in organ["columns"].items():
+            docs = site.column_docs(column, key)
+            count = len(pages(len(docs), size))
+            cat = col["cat_id"]
+            url = f"http://{site.host}/public/column/{oid}?type=4&action=list&nav=3&catId={cat}"
+            html = w.page(
+                f"public/column/{oid}/{cat}.html",
+                "lonsun_column.html",
+                organ=organ,
+                column=column,
+                cat_id=cat,
+                page_count=count,
+                total=len(docs),
+            )
+            prof["list_urls"].append(url)
+            # The manifest lists fragment URLs exactly as the crawler derives them from the page.
+            prof["fragment_urls"].extend(lonsun_fragment_urls(html, url))
+            for page in range(count):
+                chunk = docs[page * size : (page + 1) * size]
+                w.page(
+                    f"site/label/8888/{oid}/{cat}/{page + 1}.html",
+                    "lonsun_fragment.html",
+                    docs=chunk,
+                )
+            for doc in docs:
+                render_detail(
+                    w, doc, "lonsun_detail.html", prof, organ=organ, cat_id=cat, labels=labels
+                )
+    w.page("site/label/8888/empty.html", "lonsun_fragment.html", docs=[])
+
+
+def render_trs(w: Writer, entry: dict) -> None:
+    site = w.site
+    size = site.config["page_size"]
+    prof = entry[site.config["profile"]]
+    w.page("index.html", "trs_home.html")
+    for column, col in site.config["columns"].items():
+        docs = site.column_docs(column)
+        base = col["path"]
+        prof["start_urls"].append(f"http://{site.host}{base}")
+        count = len(pages(len(docs), size))
+        for page in range(count):
+            name = "index.html" if page == 0 else f"index_{page}.html"
+            w.page(
+                base.lstrip("/") + name,
+                "trs_list.html",
+                column=column,
+                column_path=base,
+                docs=docs[page * size : (page + 1) * size],
+                page=page,
+                page_count=count,
+            )
+            prof["list_urls"].append(f"http://{site.host}{base}{name}")
+        for doc in docs:
+            render_detail(w, doc, "trs_detail.html", prof)
+
+
+def render_detail(w: Writer, doc: Doc, template: str, prof: dict, **context) -> None:
+    html = w.page(doc.path, template, doc=doc, attachments=doc.attachments, **context)
+    if doc.data.get("special") == "truncated":
+        # A page cut off mid-head (as when a CMS publish job dies): no title, no body.
+        cut = html[: html.index("<title>")]
+        w.files[doc.path] = cut.encode(w.site.config["encoding"])
+    for a in doc.attachments:
+        w.copy_asset(a.path, a.asset)
+    prof["documents"].append(manifest_doc(doc))
+
+
+def manifest_doc(doc: Doc) -> dict:
+    d = doc.data
+    dup = d.get("duplicate_of")
+    return {
+        "url": doc.url,
+        "id": d["id"],
+        "title": d["title"],
+        "column": d["column"],
+        "published_at": d["published_at"],
+        "agency": d.get("agency"),
+        "unparseable": d.get("special") == "truncated",
+        "duplicate_of": f"http://{doc.host}/{doc.path.rsplit('/', 1)[0]}/{dup}.html"
+        if dup
+        else None,
+        "attachments": [
+            {"url": f"http://{doc.host}/{a.path}", "name": a.name, "file": a.asset}
+            for a in doc.attachments
+        ],
+    }
+
+
+def profiles_of(site: Site) -> dict[str, dict]:
+    organs = site.config.get("organs") or {"": site.config}
+    return {
+        o["profile"]: {
+            "host": site.host,
+            "agency": o["agency"],
+            "platform": site.platform,
+            "start_urls": [],
+            "list_urls": [],
+            "fragment_urls": [],
+            "documents": [],
+        }
+        for o in organs.values()
+    }
+
+
+def generate(
+    content_dir: Path = CONTENT_DIR,
+    out_dir: Path = SITES_DIR,
+    manifest_path: Path | None = MANIFEST,
+) -> dict:
+    """Render every site into out_dir (replacing it) and return the manifest."""
+    sites = load(content_dir)
+    env = environment()
+    manifest: dict = {"format": 1, "hosts": {}, "profiles": {}}
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    for host, site in sites.items():
+        entry = profiles_of(site)
+        w = Writer(site, env, list(sites))
+        (render_lonsun if site.platform == "lonsun" else render_trs)(w, entry)
+        charset = site.config.get("declared_charset", "utf-8")
+        w.page("_404.html", "not_found.html", charset=charset)
+        for path, data in sorted(w.files.items()):
+            target = out_dir / host / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        info = {
+            k: site.config.get(k)
+            for k in ("platform", "encoding", "declared_charset", "content_type")
+        }
+        (out_dir / host / "_site.json").write_text(
+            json.dumps(info, indent=1, sort_keys=True) + "\n"
+        )
+        manifest["hosts"][host] = {**info, "profiles": sorted(entry)}
+        manifest["profiles"].update(entry)
+    manifest["seed_url"] = next(
+        d["url"]
+        for p in manifest["profiles"].values()
+        for d in p["documents"]
+        if d["title"] == "濉溪县教育局2021年政务公开工作总结"
+    )
+    if manifest_path:
+        manifest_path.write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+    return manifest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=CONTENT_DIR)
+    parser.add_argument("--out", type=Path, default=SITES_DIR)
+    parser.add_argument("--manifest", type=Path, default=MANIFEST)
+    args = parser.parse_args()
+    manifest = generate(args.content, args.out, args.manifest)
+    total = sum(len(p["documents"]) for p in manifest["profiles"].values())
+    print(f"{len(manifest['hosts'])} sites, {total} detail pages -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""One local HTTP server for all bundled sample sites, dispatching on the host name.
+
+It answers both proxy-style absolute-form requests (``GET http://www.sxx.sample.test/… HTTP/1.1``,
+what Scrapy sends through an HTTP proxy) and origin-form requests with a Host header (curl,
+browsers). Pages are read into memory once at start. A host that is not a sample site gets
+502 and is logged, so tests can prove the crawler never left its allowed domains.
+
+    server = serve(port=0)        # running in a background thread
+    server.url                    # http://127.0.0.1:<port> — use as the HTTP proxy
+    server.requests               # [{method, url, host, path, status, time, form}, ...]
+    server.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+SITES_DIR = Path(__file__).with_name("sites")
+logger = logging.getLogger(__name__)
+TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "css": "text/css",
+    "js": "application/javascript",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
+
+
+@dataclass
+class HostFiles:
+    info: dict  # _site.json: platform, encoding, content_type
+    files: dict[str, bytes]
+
+
+def load_sites(root: Path = SITES_DIR) -> dict[str, HostFiles]:
+    """Read every generated site under root into memory, keyed by host name."""
+    sites = {}
+    for host_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        info = json.loads((host_dir / "_site.json").read_text())
+        files = {
+            p.relative_to(host_dir).as_posix(): p.read_bytes()
+            for p in host_dir.rglob("*")
+            if p.is_file() and p.name != "_site.json"
+        }
+        sites[host_dir.name] = HostFiles(info, files)
+    return sites
+
+
+def resolve(site: HostFiles, path: str, query: dict[str, str]) -> str | None:
+    """The stored file answering path?query, or None (404). Lonsun routes on the query string."""
+    if site.info["platform"] == "lonsun":
+        if path.startswith("/public/column/"):
+            organ = path.rsplit("/", 1)[1]
+            key = f"public/column/{organ}/{query.get('catId') or 'index'}.html"
+            return key if key in site.files else None
+        if path == "/site/label/8888":
+            if query.get("labelName") != "publicInfoList":
+                return None
+            key = f"site/label/8888/{query.get('organId')}/{query.get('catId')}/{query.get('pageIndex', '1')}.html"
+            # Past the last page the real endpoint answers 200 with its "暂无相关信息" row.
+            return key if key in site.files else "site/label/8888/empty.html"
+    key = path.lstrip("/")
+    if key == "" or key.endswith("/"):
+        key += "index.html"
+    return key if key in site.files and not key.startswith("_") else None
+
+
+class SampleServer:
+    """The sample-site server; use ``start_in_thread()`` from sync code or ``start()`` in a loop."""
+
+    def __init__(self, port: int = 0, root: Path = SITES_DIR, log_path: Path | None = None):
+        self.port, self.root, self.log_path = port, root, log_path
+        self.sites = load_sites(root)
+        self.requests: list[dict] = []
+        self._gzipped: dict[tuple[str, str], bytes] = {}
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> SampleServer:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def close(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def start_in_thread(self) -> SampleServer:
+        """Run the server on its own event loop in a daemon thread; returns once it listens."""
+        ready = threading.Event()
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            try:
+                self._loop.run_until_complete(self.start())
+            except BaseException as exc:  # reported to the caller below
+                errors.append(exc)
+                ready.set()
+                return
+            ready.set()
+            self._loop.run_forever()
+            self._loop.run_until_complete(self.close())
+            self._loop.close()
+
+        self._thread = threading.Thread(target=run, name="sample-sites", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if errors:
+            raise errors[0]
+        return self
+
+    def stop(self) -> None:
+        if self._loop and self._thread:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def requested_hosts(self) -> set[str]:
+        return {r["host"] for r in self.requests}
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        absolute = request.url.is_absolute() and "://" in request.raw_path
+        host = (request.url.host if absolute else request.host.split(":")[0]) or ""
+        host = host.lower()
+        path = request.url.path
+        site = self.sites.get(host)
+        if site is None:
+            logger.warning(
+                "sample-sites: refused request for unknown host %s (%s)", host, request.raw_path
+            )
+            response = web.Response(status=502, text="502 Bad Gateway: not a sample site\n")
+        else:
+            response = self._respond(request, host, site, path)
+        self._record(request, host, path, response.status, absolute)
+        return response
+
+    def _respond(self, request: web.Request, host: str, site: HostFiles, path: str) -> web.Response:
+        key = resolve(site, path, dict(parse_qsl(request.url.query_string, keep_blank_values=True)))
+        status = 200 if key else 404
+        key = key or "_404.html"
+        body = site.files[key]
+        ext = key.rsplit(".", 1)[-1].lower()
+        headers = {
+            "Content-Type": site.info["content_type"]
+            if ext == "html"
+            else TYPES.get(ext, "application/octet-stream"),
+            "Server": "nginx",
+        }
+        if status == 200:
+            etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+            headers["ETag"] = etag
+            if request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag, "Server": "nginx"})
+        if "gzip" in request.headers.get("Accept-Encoding", "") and ext in ("html", "css", "js"):
+            body = self._gzip(host, key, body)
+            headers["Content-Encoding"] = "gzip"
+            headers["Vary"] = "Accept-Encoding"
+        if request.method == "HEAD":
+            return web.Response(
+                status=status, headers={**headers, "Content-Length": str(len(body))}
+            )
+        return web.Response(status=status, body=body, headers=headers)
+
+    def _gzip(self, host: str, key: str, body: bytes) -> bytes:
+        cached = self._gzipped.get((host, key))
+        if cached is None:
+            cached = self._gzipped[(host, key)] = gzip.compress(body, mtime=0)
+        return cached
+
+    def _record(
+        self, request: web.Request, host: str, path: str, status: int, absolute: bool
+    ) -> None:
+        query = request.rel_url.raw_query_string  # as sent, still percent-encoded
+        entry = {
+            "method": request.method,
+            "url": f"http://{host}{path}" + (f"?{query}" if query else ""),
+            "host": host,
+            "path": path,
+            "status": status,
+            "time": time.time(),
+            "form": "absolute" if absolute else "origin",
+        }
+        self.requests.append(entry)
+        if self.log_path:
+            with open(self.log_path, "a", encoding="utf-8") as log:
+                log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def serve(port: int = 0, root: Path = SITES_DIR, log_path: Path | None = None) -> SampleServer:
+    """Start the sample sites in a background thread and return the running server."""
+    return SampleServer(port=port, root=root, log_path=log_path).start_in_thread()
