@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.errors import EXIT_SOME_ERRORS, EXIT_UNREACHABLE, fail
+from crawler.cli.errors import EXIT_LOCKED, EXIT_SOME_ERRORS, EXIT_UNREACHABLE, fail
+from crawler.lock import LockedError, archive_lock
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, find_profile, load_all
 
 
@@ -46,9 +47,15 @@ def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_fil
     from crawler.postprocess import after_crawl
     from crawler.run import run_crawl
 
-    check_database(db_path)
-    result = run_crawl(profiles, db_path, proxy=proxy, log_file=log_file)
-    after_crawl(db_path)
+    if not db_path.parent.is_dir():
+        fail(f"{db_path}: directory {db_path.parent} does not exist")
+    try:
+        with archive_lock(db_path):
+            check_database(db_path)
+            result = run_crawl(profiles, db_path, proxy=proxy, log_file=log_file)
+            after_crawl(db_path)
+    except LockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
     click.echo(result.summary())
     if not any(site.reachable for site in result.sites):
         click.echo(f"gongkai: error: no site was reachable (log: {log_file})", err=True)
@@ -73,7 +80,7 @@ def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file) -> None:
     """Crawl bureau sites into the archive and print a one-line summary.
 
     Exit codes: 0 ok, 1 finished with some fetch errors, 2 bad configuration,
-    4 nothing reachable.
+    3 another crawl holds this database's lock, 4 nothing reachable.
 
     \b
     Example:

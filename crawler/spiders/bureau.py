@@ -79,13 +79,15 @@ class BureauSpider(scrapy.Spider):
         yield self._item(response, kind)
         if response.status >= 400 or not hasattr(response, "text"):
             return
-        found = platforms.discover(response.text, response.url, self.profile_data)
+        found = platforms.discover(
+            response.text, response.url, self.profile_data, response.meta.get("column")
+        )
         for url in found.list_urls:
-            yield self._request(url, "list")
+            yield self._request(url, "list", found.column)
         for url in found.fragment_urls:
-            yield self._request(url, "fragment")
+            yield self._request(url, "fragment", found.column)
         for url, column in found.detail_urls:
-            yield self._request(url, "detail", column or response.meta.get("column"))
+            yield self._request(url, "detail", column or found.column)
 
     def parse_detail(self, response: Response) -> Iterator[PageItem]:
         yield self._item(response, "detail")
