@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
+
+
+def unique_text(seed: str) -> str:
+    """Chinese text that differs for every seed (a duplicate detector may ignore URLs, digits)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    return (
+        "正文" + "".join(chr(0x4E00 + byte * 80 + i) for i, byte in enumerate(digest[:12])) + "。"
+    )
 
 
 def make_capture(crawl_id: int, url: str, **overrides) -> dict:

