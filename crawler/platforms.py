@@ -26,7 +26,7 @@ PLATFORM_PATTERNS: dict[str, dict[str, list[str]]] = {
     "lonsun": {
         "detail": [r"/public/\d+/\d+\.html$"],
         "list": [r"/public/column/\d+"],
-        "fragment": [r"/site/label/8888\b"],
+        "fragment": [r"/site/label/\d+\?"],
     },
     "generic": {"detail": [], "list": [], "fragment": []},
 }
@@ -34,7 +34,7 @@ TRS_PAGER = re.compile(
     r"createPageHTML\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)"
 )
 LONSUN_PAGE_COUNT = re.compile(r"pageCount\s*:\s*[\"']?(\d+)")
-LONSUN_LABEL_URL = re.compile(r"[\"']([^\"'\s]*/site/label/8888)[\"']")
+LONSUN_LABEL_URL = re.compile(r"[\"']([^\"'\s]*/site/label/\d+)[\"']")
 JS_PAIR = re.compile(r"(\w+)\s*:\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[\w.\-]+)")
 
 

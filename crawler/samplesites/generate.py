@@ -109,12 +109,13 @@ def render_lonsun(w: Writer, entry: dict) -> None:
                     f"site/label/8888/{oid}/{cat}/{page + 1}.html",
                     "lonsun_fragment.html",
                     docs=chunk,
+                    first=page * size + 1,
                 )
             for doc in docs:
                 render_detail(
                     w, doc, "lonsun_detail.html", prof, organ=organ, cat_id=cat, labels=labels
                 )
-    w.page("site/label/8888/empty.html", "lonsun_fragment.html", docs=[])
+    w.page("site/label/8888/empty.html", "lonsun_fragment.html", docs=[], first=1)
 
 
 def render_trs(w: Writer, entry: dict) -> None:
@@ -138,7 +139,8 @@ def render_trs(w: Writer, entry: dict) -> None:
                 page=page,
                 page_count=count,
             )
-            prof["list_urls"].append(f"http://{site.host}{base}{name}")
+            # Page 0 is linked (and listed) by its directory URL, as the site's own navigation does.
+            prof["list_urls"].append(f"http://{site.host}{base}{name if page else ''}")
         for doc in docs:
             render_detail(w, doc, "trs_detail.html", prof)
 

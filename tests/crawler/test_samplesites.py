@@ -47,8 +47,14 @@ def via_origin(server, host: str, path: str):
 
 def test_generated_output_is_deterministic(tmp_path: Path):
     generate(out_dir=tmp_path / "sites", manifest_path=tmp_path / "manifest.json")
-    fresh = {p.relative_to(tmp_path / "sites"): p.read_bytes() for p in (tmp_path / "sites").rglob("*") if p.is_file()}
-    committed = {p.relative_to(SITES_DIR): p.read_bytes() for p in SITES_DIR.rglob("*") if p.is_file()}
+    fresh = {
+        p.relative_to(tmp_path / "sites"): p.read_bytes()
+        for p in (tmp_path / "sites").rglob("*")
+        if p.is_file()
+    }
+    committed = {
+        p.relative_to(SITES_DIR): p.read_bytes() for p in SITES_DIR.rglob("*") if p.is_file()
+    }
     assert sorted(fresh) == sorted(committed)
     assert [k for k in fresh if fresh[k] != committed[k]] == []
     assert (tmp_path / "manifest.json").read_bytes() == MANIFEST.read_bytes()
@@ -63,7 +69,9 @@ def test_enough_detail_and_list_pages(manifest):
 
 
 def test_manifest_flags_exactly_one_unparseable_page(manifest):
-    flagged = [d["url"] for p in manifest["profiles"].values() for d in p["documents"] if d["unparseable"]]
+    flagged = [
+        d["url"] for p in manifest["profiles"].values() for d in p["documents"] if d["unparseable"]
+    ]
     assert flagged == ["http://zjj.qingchuan.sample.test/xwzx/gzdt/202106/t20210618_7781908.html"]
 
 
@@ -106,7 +114,10 @@ def test_utf8_sites_declare_charset_in_header(server, manifest):
 
 
 def test_seed_text_is_verbatim():
-    seed = Path(__file__).parents[2] / "crawler/samplesites/content/seed/suixi-education-2021-disclosure-summary.txt"
+    seed = (
+        Path(__file__).parents[2]
+        / "crawler/samplesites/content/seed/suixi-education-2021-disclosure-summary.txt"
+    )
     shared = Path("/work/shared/seed/suixi-education-2021-disclosure-summary.txt")
     if shared.exists():
         assert seed.read_bytes() == shared.read_bytes()
@@ -117,7 +128,9 @@ def test_seed_text_is_verbatim():
 
 
 def test_xss_title_is_entity_escaped_in_html():
-    html = (SITES_DIR / UTF8_TRS / "zwgk/zfxxgk/fdzdgknr/tzgg/202109/t20210914_7781901.html").read_text("utf-8")
+    html = (
+        SITES_DIR / UTF8_TRS / "zwgk/zfxxgk/fdzdgknr/tzgg/202109/t20210914_7781901.html"
+    ).read_text("utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -128,12 +141,19 @@ def test_origin_form_with_host_header(server):
 
 
 def test_lonsun_column_query_routing(server):
-    status, _, body = via_proxy(server, "http://www.sxx.sample.test/public/column/11521?type=4&action=list&nav=3&catId=161233761")
-    assert status == 200 and "pageCount:2".encode() in body and "工作动态".encode() in body
+    status, _, body = via_proxy(
+        server,
+        "http://www.sxx.sample.test/public/column/11521?type=4&action=list&nav=3&catId=161233761",
+    )
+    assert status == 200 and b"pageCount:2" in body and "工作动态".encode() in body
 
 
 def test_lonsun_ajax_endpoint_pages(server, manifest):
-    fragments = [u for u in manifest["profiles"]["sample-suixi-jyj"]["fragment_urls"] if "catId=161233761" in u]
+    fragments = [
+        u
+        for u in manifest["profiles"]["sample-suixi-jyj"]["fragment_urls"]
+        if "catId=161233761" in u
+    ]
     assert len(fragments) == 2
     first = via_proxy(server, fragments[0])[2].decode()
     second = via_proxy(server, fragments[1])[2].decode()
@@ -179,4 +199,6 @@ def test_requests_are_recorded_with_absolute_urls(server):
 def test_urllib_proxy_client(server):
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": server.url}))
     with opener.open("http://zjj.qingchuan.sample.test/zwgk/zcjd/") as response:
-        assert response.status == 200 and b"createPageHTML(countPage, currentPage" in response.read()
+        assert (
+            response.status == 200 and b"createPageHTML(countPage, currentPage" in response.read()
+        )
