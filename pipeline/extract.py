@@ -28,7 +28,7 @@ METADATA_FIELDS = tuple(
 # Per field, which steps may fill it and in what order. Agency prefers the page's own
 # 发布机构/来源 over the ContentSource meta, which some CMSs fill with the site's name.
 FIELD_STEPS: dict[str, tuple[str, ...]] = {
-    "title": ("profile", "meta", "selector", "table", "title_tag"),
+    "title": ("profile", "meta", "selector", "title_tag", "table"),
     "published_at": ("profile", "meta", "table", "text"),
     "agency": ("table", "text", "meta"),
     "keywords": ("table", "meta"),
@@ -37,8 +37,10 @@ FIELD_STEPS: dict[str, tuple[str, ...]] = {
 DEFAULT_STEPS = ("meta", "table", "text")
 DATE_FIELDS = ("published_at", "written_at")
 MIN_BODY_CHARS = 2
+MAX_LINK_DENSITY = 0.5
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—| - | – )\s*")
+_SITE_PREFIX_SEPARATOR = re.compile(r"^\s*(?:_|\||｜|--|——|—|-|–|:|：)\s*")
 _CRUMB_LABEL = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*")
 _NON_COLUMN_CRUMBS = frozenset({"正文", "详情", "内容", "详细内容", "文章", "正文内容", "阅读"})
@@ -77,12 +79,13 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     # (0) the site profile's own selectors, tried before any default.
     found["profile"] = _profile_values(root, selectors or {})
     # (1) <meta> tags (ArticleTitle, PubDate, ContentSource, ColumnName …).
-    found["meta"] = meta_tags(root, known)
+    found["meta"] = _site_name_removed(meta_tags(root, known), warnings)
     # (2) the 信息公开 metadata table or label/value list.
     found["table"] = label_values(root, known)
     # Title selectors and <title> come before text patterns, which search near the title.
-    found["selector"] = {"title": _first_text(root, known.title, minimum=4)}
-    found["title_tag"] = {"title": _title_tag(root, found["meta"].get("site_name"))}
+    title_tag = _title_tag(root, found["meta"].get("site_name"))
+    found["selector"] = {"title": _selected_title(root, known, title_tag)}
+    found["title_tag"] = {"title": title_tag}
     # (4) body container list, (5) largest text block as the fallback.
     body, body_step, body_element = _body(root, known, found["profile"].get("body"))
     page_text = "\n".join(paragraphs(root.body if root.find("body") is not None else root))
@@ -115,6 +118,24 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     return record
 
 
+def _site_name_removed(meta: dict[str, str], warnings: list[str]) -> dict[str, str]:
+    """Meta values minus the site's own name: it is neither the title nor the agency.
+
+    Some CMSs prefix ArticleTitle with the site name ("保定市人民政府网——…") or put the
+    site name in ContentSource; taking it as the publishing agency would invent one.
+    """
+    site = meta.get("site_name")
+    if not site:
+        return meta
+    if meta.get("agency") == site:
+        del meta["agency"]
+        warnings.append("ContentSource is the site name, not an agency: ignored")
+    title = meta.get("title") or ""
+    if title.startswith(site) and len(title) > len(site):
+        meta["title"] = _SITE_PREFIX_SEPARATOR.sub("", title[len(site) :], count=1).strip() or title
+    return meta
+
+
 def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: str) -> None:
     """Take the field from the first step that has it; dates may gain a time later."""
     for step in FIELD_STEPS.get(field, DEFAULT_STEPS):
@@ -129,6 +150,9 @@ def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: 
             record[field], sources[field] = value, step
         elif field in DATE_FIELDS and more_precise(record[field], value):
             record[field], sources[field] = value, step
+        elif field in DATE_FIELDS and value[:10] != record[field][:10]:
+            # Keep the earlier step's date, but say the page disagrees with itself.
+            warnings.append(f"{field}: {sources[field]} says {record[field]}, {step} says {value}")
 
 
 def _first_text(
@@ -138,6 +162,19 @@ def _first_text(
         for element in selector(root):
             text = inline_text(element)
             if len(text) >= minimum:
+                return text
+    return None
+
+
+def _selected_title(root: etree._Element, known: Selectors, title_tag: str | None) -> str | None:
+    """A known title container's text; a bare <h1> only when <title> confirms it."""
+    title = _first_text(root, known.title, minimum=4)
+    if title:
+        return title
+    for _css, selector in known.title_generic:
+        for element in selector(root):
+            text = inline_text(element)
+            if len(text) >= 4 and (title_tag is None or text in title_tag or title_tag in text):
                 return text
     return None
 
@@ -169,17 +206,37 @@ def _body(
         for _css, selector in selectors:
             best: tuple[int, str, etree._Element | None] = (0, "", None)
             for element in selector(root):
-                text = element_text(element)
+                text = _without_metadata(element_text(element), known)
                 if len(text) > best[0]:
                     best = (len(text), text, element)
-            if best[0] >= MIN_BODY_CHARS:
+            if best[0] >= MIN_BODY_CHARS and not _mostly_links(best[2], best[1]):
                 return best[1], step, best[2]
     element = _largest_block(root)
     if element is not None:
-        text = element_text(element)
-        if len(text) >= MIN_BODY_CHARS:
+        text = _without_metadata(element_text(element), known)
+        if len(text) >= MIN_BODY_CHARS and not _mostly_links(element, text):
             return text, "largest_block", element
     return None, "", None
+
+
+def _mostly_links(element: etree._Element | None, text: str) -> bool:
+    """A navigation box, not a document: most of its text is link text.
+
+    A generic selector such as ``.content`` can match a page-wide wrapper whose only text
+    left after removing the metadata block is the menu. ``text`` is the cleaned body text.
+    """
+    if element is None:
+        return True
+    total = len(text)
+    linked = sum(len(normalise_space(a.text_content())) for a in element.iter("a"))
+    return total > 0 and linked / total > MAX_LINK_DENSITY
+
+
+def _without_metadata(text: str, known: Selectors) -> str:
+    """Drop 信息公开 label lines (索引号：… 发布机构：…) that templates put inside the body box."""
+    parts = text.split("\n\n")
+    kept = [p for p in parts if not (len(p) <= 100 and known.label_inline.match(p))]
+    return "\n\n".join(kept) if len(kept) != len(parts) else text
 
 
 _CONTAINERS = frozenset({"div", "td", "article", "section", "main", "body", "form", "center"})

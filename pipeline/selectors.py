@@ -24,6 +24,7 @@ class Selectors:
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
     text_patterns: dict[str, list[re.Pattern[str]]]
     title: list[tuple[str, CSSSelector]]
+    title_generic: list[tuple[str, CSSSelector]]
     body: list[tuple[str, CSSSelector]]
     breadcrumb: list[tuple[str, CSSSelector]]
     attachment_extensions: frozenset[str]
@@ -62,6 +63,7 @@ def _compile(data: dict) -> Selectors:
             for field, patterns in data["text_patterns"].items()
         },
         title=[(css, compile_css(css)) for css in data["title"]],
+        title_generic=[(css, compile_css(css)) for css in data["title_generic"]],
         body=[(css, compile_css(css)) for css in data["body"]],
         breadcrumb=[(css, compile_css(css)) for css in data["breadcrumb"]],
         attachment_extensions=frozenset(data["attachment_extensions"]),
