@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pipeline.genre import genre
-from pipeline.taxonomy import Taxonomy, TaxonomyError, label_key, load_taxonomy
+from pipeline.taxonomy import Taxonomy, TaxonomyError, cached_taxonomy, label_key
 
 # A breadcrumb entry longer than this is a page title, not a column name.
 MAX_LABEL_CHARS = 24
@@ -43,7 +43,7 @@ def classify(
     ``columns`` is the site profile's column -> category mapping; an unknown target category
     raises :class:`TaxonomyError` (a configuration error, not a classification result).
     """
-    tax = taxonomy or load_taxonomy()
+    tax = taxonomy or cached_taxonomy()
     title = document.get("title") or ""
     steps = (
         lambda: _from_labels(tax, [document.get("category_label")], "label"),

@@ -7,6 +7,7 @@ province means adding a file and selecting it by name; no code changes.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -104,6 +105,12 @@ def load_taxonomy(name_or_path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise TaxonomyError(f"{path}: not valid YAML: {first}") from None
     return _build(path, raw)
+
+
+@functools.lru_cache(maxsize=8)
+def cached_taxonomy(name_or_path: str = DEFAULT_TAXONOMY) -> Taxonomy:
+    """:func:`load_taxonomy`, parsed once per process (the classifier runs once per page)."""
+    return load_taxonomy(name_or_path)
 
 
 def _err(path: Path, entry: str, problem: str) -> TaxonomyError:

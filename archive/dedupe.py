@@ -1,0 +1,272 @@
+"""Duplicate evidence in the archive: sightings, versions, near-duplicate groups.
+
+Per page, inside the store's write transaction (``conn`` is its sqlite3 connection):
+
+- :func:`record_sighting` after the document row exists, for every detail page with a
+  document, including one folded into an existing document as an exact duplicate;
+- :func:`record_version` *after* inserting a new document and *before* overwriting a changed
+  one, so the text being replaced is already kept.
+
+After a crawl, over the whole archive: :func:`group_near_duplicates` (also run by
+``crawler.postprocess.after_crawl``). :func:`dedupe_counts` summarises all of it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+from datasketch import MinHash
+
+from pipeline import neardup
+
+logger = logging.getLogger(__name__)
+
+# Document fields kept with each version besides title/body/published_at, so a change of
+# 有效性 or 文号 is visible too.
+VERSION_METADATA = ("doc_no", "index_no", "validity", "written_at", "agency", "column_name")
+
+UPSERT_SIGHTING = """
+INSERT INTO sightings (document_id, url, canonical_url, site, column_name, first_seen, last_seen,
+                       first_capture_id, last_capture_id, times_seen)
+VALUES (:document_id, :url, :canonical_url, :site, :column_name, :seen, :seen,
+        :capture_id, :capture_id, 1)
+ON CONFLICT (document_id, canonical_url, coalesce(column_name, '')) DO UPDATE SET
+    last_seen = max(last_seen, excluded.last_seen),
+    last_capture_id = excluded.last_capture_id,
+    times_seen = times_seen + 1
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_sighting(
+    conn: sqlite3.Connection,
+    document_id: int,
+    row: dict[str, Any],
+    seen_at: str,
+    capture_id: int | None = None,
+) -> None:
+    """Record that ``document_id`` was seen at ``row``'s URL and column at ``seen_at``.
+
+    ``row`` is the store's documents row (url, canonical_url, site, column_name) of the page
+    that was fetched, which may be another URL than the document's own.
+    """
+    conn.execute(
+        UPSERT_SIGHTING,
+        {
+            "document_id": document_id,
+            "url": row["url"],
+            "canonical_url": row.get("canonical_url") or row["url"],
+            "site": row.get("site"),
+            "column_name": row.get("column_name"),
+            "seen": seen_at,
+            "capture_id": capture_id,
+        },
+    )
+
+
+def record_version(
+    conn: sqlite3.Connection,
+    document_id: int,
+    row: dict[str, Any],
+    seen_at: str,
+    capture_id: int | None = None,
+) -> int:
+    """Keep ``row``'s content as a version of ``document_id``; return its version number.
+
+    Call after inserting a new document, and before updating a changed one: a document that
+    predates versions first gets its current text saved as version 1. The same content seen
+    again only moves the latest version's last_seen.
+    """
+    latest = conn.execute(
+        "SELECT version, content_sha256 FROM document_versions WHERE document_id = ?"
+        " ORDER BY version DESC LIMIT 1",
+        [document_id],
+    ).fetchone()
+    if latest is None:
+        latest = _snapshot_current(conn, document_id, row["content_sha256"])
+    if latest is not None and latest[1] == row["content_sha256"]:
+        conn.execute(
+            "UPDATE document_versions SET last_seen = max(last_seen, ?)"
+            " WHERE document_id = ? AND version = ?",
+            [seen_at, document_id, latest[0]],
+        )
+        return latest[0]
+    version = (latest[0] if latest else 0) + 1
+    _insert_version(conn, document_id, version, row, seen_at, seen_at, capture_id)
+    return version
+
+
+def _snapshot_current(
+    conn: sqlite3.Connection, document_id: int, new_sha: str
+) -> tuple[int, str] | None:
+    """Save the document's stored text as version 1 if it differs from what replaces it."""
+    conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
+    try:
+        current = conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
+    finally:
+        conn.row_factory = old_factory
+    if current is None:
+        return None
+    current = dict(current)
+    _insert_version(
+        conn, document_id, 1, current, current["first_seen"], current["last_seen"],
+        current.get("latest_capture_id"),
+    )  # fmt: skip
+    return 1, current["content_sha256"]
+
+
+def _insert_version(
+    conn: sqlite3.Connection,
+    document_id: int,
+    version: int,
+    row: dict[str, Any],
+    first_seen: str,
+    last_seen: str,
+    capture_id: int | None,
+) -> None:
+    metadata = {k: row.get(k) for k in VERSION_METADATA if row.get(k) is not None}
+    conn.execute(
+        "INSERT INTO document_versions (document_id, version, content_sha256, title, body,"
+        " published_at, metadata, first_seen, last_seen, capture_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            document_id, version, row["content_sha256"], row.get("title"), row.get("body"),
+            row.get("published_at"), json.dumps(metadata, ensure_ascii=False, sort_keys=True),
+            first_seen, last_seen, capture_id,
+        ],
+    )  # fmt: skip
+
+
+def load_dedupe_keys(conn: sqlite3.Connection) -> dict[str, int]:
+    """dedupe_key -> document id, for folding exact duplicates without a query per page.
+
+    When several documents share a key (written before folding existed) the oldest wins.
+    """
+    rows = conn.execute(
+        "SELECT dedupe_key, min(id) FROM documents WHERE dedupe_key IS NOT NULL GROUP BY dedupe_key"
+    )
+    return dict(rows.fetchall())
+
+
+def group_near_duplicates(
+    db: sqlite_utils.Database,
+    threshold: float = neardup.DEFAULT_THRESHOLD,
+    shingle_size: int = neardup.DEFAULT_SHINGLE,
+    num_perm: int = neardup.DEFAULT_NUM_PERM,
+) -> dict[str, int]:
+    """Recompute near-duplicate groups over the whole archive; return counts.
+
+    Groups are replaced as a whole (their id is the representative's document id, so an
+    unchanged archive yields identical rows); documents are never merged or deleted.
+    """
+    signatures = _signatures(db, shingle_size, num_perm)
+    groups = neardup.group(signatures.items(), threshold)
+    now = _now()
+    with db.atomic():
+        db.execute("UPDATE documents SET near_dup_group = NULL WHERE near_dup_group IS NOT NULL")
+        db.execute("DELETE FROM near_dup_members")
+        db.execute("DELETE FROM near_dup_groups")
+        for g in groups:
+            db.execute(
+                "INSERT INTO near_dup_groups (id, representative_id, size, min_similarity,"
+                " threshold, shingle_size, num_perm, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [g.representative, g.representative, len(g.similarity),
+                 min(g.similarity.values()), threshold, shingle_size, num_perm, now],
+            )  # fmt: skip
+            db.conn.executemany(
+                "INSERT INTO near_dup_members (group_id, document_id, similarity) VALUES (?, ?, ?)",
+                [(g.representative, doc, sim) for doc, sim in g.similarity.items()],
+            )
+            db.conn.executemany(
+                "UPDATE documents SET near_dup_group = ? WHERE id = ?",
+                [(g.representative, doc) for doc in g.similarity],
+            )
+    counts = {
+        "documents_compared": len(signatures),
+        "near_dup_groups": len(groups),
+        "documents_in_groups": sum(len(g.similarity) for g in groups),
+    }
+    logger.info("near-duplicate groups: %s", counts)
+    return counts
+
+
+def _signatures(db: sqlite_utils.Database, shingle_size: int, num_perm: int) -> dict[int, MinHash]:
+    """MinHash per document, from the cache when its content hash and parameters match."""
+    cached = {
+        doc_id: (sha, scheme, blob)
+        for doc_id, sha, scheme, blob in db.execute(
+            "SELECT document_id, content_sha256, scheme, signature FROM near_dup_signatures"
+            " WHERE shingle_size = ? AND num_perm = ?",
+            [shingle_size, num_perm],
+        ).fetchall()
+    }
+    result: dict[int, MinHash] = {}
+    fresh = []
+    for doc_id, sha, title, body in db.execute(
+        "SELECT id, content_sha256, title, body FROM documents"
+    ).fetchall():
+        if doc_id in cached and cached[doc_id][0] == sha:
+            result[doc_id] = _from_blob(cached[doc_id][1], cached[doc_id][2], num_perm)
+            continue
+        sig = neardup.signature(_comparison_text(title, body), shingle_size, num_perm)
+        if sig is None:
+            continue
+        result[doc_id] = sig
+        blob = sig.hashvalues.tobytes()
+        fresh.append((doc_id, sha, shingle_size, num_perm, sig.scheme, blob))
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO near_dup_signatures (document_id, content_sha256,"
+            " shingle_size, num_perm, scheme, signature) VALUES (?, ?, ?, ?, ?, ?)",
+            fresh,
+        )
+    return result
+
+
+def _from_blob(scheme: str, blob: bytes, num_perm: int) -> MinHash:
+    # datasketch 2 stores 32-bit values for its affine32 scheme and 64-bit ones otherwise.
+    dtype = np.uint32 if len(blob) == 4 * num_perm else np.uint64
+    hashvalues = np.frombuffer(blob, dtype=dtype)
+    return MinHash(num_perm=num_perm, seed=1, hashvalues=hashvalues, scheme=scheme)
+
+
+def _comparison_text(title: str | None, body: str | None) -> str:
+    # The title joins the body so that two attachment-only pages ("详见附件") are compared by
+    # what they announce, not by their identical one-line body.
+    return (title or "") + "\n" + (body or "")
+
+
+def dedupe_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """What deduplication kept: documents, sightings, URLs folded, versions, near-dup groups."""
+
+    def one(sql: str) -> int:
+        return db.execute(sql).fetchone()[0] or 0
+
+    return {
+        "documents": one("SELECT count(*) FROM documents"),
+        "sightings": one("SELECT count(*) FROM sightings"),
+        "urls_folded_into_other_documents": one(
+            "SELECT count(DISTINCT s.canonical_url) FROM sightings s JOIN documents d"
+            " ON d.id = s.document_id WHERE s.canonical_url != d.canonical_url"
+        ),
+        "documents_with_several_urls": one(
+            "SELECT count(*) FROM (SELECT document_id FROM sightings GROUP BY document_id"
+            " HAVING count(DISTINCT canonical_url) > 1)"
+        ),
+        "document_versions": one("SELECT count(*) FROM document_versions"),
+        "documents_changed": one(
+            "SELECT count(*) FROM (SELECT document_id FROM document_versions GROUP BY document_id"
+            " HAVING count(*) > 1)"
+        ),
+        "near_dup_groups": one("SELECT count(*) FROM near_dup_groups"),
+        "documents_in_near_dup_groups": one("SELECT count(*) FROM near_dup_members"),
+    }
