@@ -21,8 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive import dedupe
 from archive.db import ArchiveError, open_archive
 from archive.search import cjk_bigrams
+from pipeline.classify import classify_fields
+from pipeline.neardup import dedupe_key
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -33,6 +36,7 @@ class KnownDocument:
 
     id: int | None
     content_sha256: str
+    dedupe_key: str | None = None
 
 
 @dataclass
@@ -85,6 +89,9 @@ def document_row(document: dict, profile: str, profile_agency: str | None) -> di
         agency = profile_agency
         sources["agency"] = "profile"
     title, body = document.get("title"), document.get("body")
+    # The pipeline stage classifies with the profile's column mapping; a caller that did not
+    # (tests, replays) still gets the taxonomy's answer rather than no category.
+    classified = document if "category" in document else classify_fields(document)
     return {
         "canonical_url": document.get("canonical_url") or document["url"],
         "url": document["url"],
@@ -104,6 +111,12 @@ def document_row(document: dict, profile: str, profile_agency: str | None) -> di
         "field_sources": _json(sources),
         "warnings": _json(document.get("warnings")),
         "content_sha256": content_hash(title, body),
+        "category": classified.get("category"),
+        "category_source": classified.get("category_source"),
+        "category_raw": classified.get("category_raw"),
+        "category_reason": classified.get("category_reason"),
+        "genre": classified.get("genre"),
+        "dedupe_key": dedupe_key(body),
         # Not a column: written to the attachments table, ignored by the named-parameter SQL.
         "attachments": document.get("attachments") or [],
     }
@@ -144,6 +157,7 @@ DOCUMENT_FIELDS = [
     "canonical_url", "url", "site", "agency", "title", "published_at", "written_at",
     "index_no", "doc_no", "column_name", "keywords", "validity", "category_label",
     "breadcrumb", "body", "field_sources", "warnings", "content_sha256",
+    "category", "category_source", "category_raw", "category_reason", "genre", "dedupe_key",
 ]  # fmt: skip
 INSERT_DOCUMENT = _insert_sql(
     "documents",
@@ -179,8 +193,16 @@ class ArchiveWriter:
         self._crawls: dict[int, CrawlCounts] = {}
 
     def _load_known(self) -> dict[str, KnownDocument]:
-        rows = self.db.execute("SELECT canonical_url, id, content_sha256 FROM documents")
-        return {url: KnownDocument(doc_id, sha) for url, doc_id, sha in rows}
+        rows = self.db.execute(
+            "SELECT canonical_url, id, content_sha256, dedupe_key FROM documents"
+        )
+        known = {url: KnownDocument(doc_id, sha, key) for url, doc_id, sha, key in rows}
+        # Exact duplicates under other URLs fold into the document that holds their text.
+        by_id = {k.id: k for k in known.values()}
+        self._by_key = {
+            key: by_id[doc_id] for key, doc_id in dedupe.load_dedupe_keys(self.db.conn).items()
+        }
+        return known
 
     def start_crawl(self, profile: str, agency: str | None = None) -> int:
         """Record a new crawl (committed at once) and return its id.
@@ -219,12 +241,23 @@ class ArchiveWriter:
 
     def _classify(self, row: dict) -> tuple[str, KnownDocument]:
         known = self._known.get(row["canonical_url"])
+        key = row["dedupe_key"]
         if known is None:
-            known = self._known[row["canonical_url"]] = KnownDocument(None, row["content_sha256"])
+            folded = self._by_key.get(key) if key else None
+            if folded is not None:  # same text under another URL: a sighting, not a document
+                return "unchanged", folded
+            known = KnownDocument(None, row["content_sha256"], key)
+            self._known[row["canonical_url"]] = known
+            if key:
+                self._by_key.setdefault(key, known)
             return "new", known
         if known.content_sha256 == row["content_sha256"]:
             return "unchanged", known
-        known.content_sha256 = row["content_sha256"]
+        if self._by_key.get(known.dedupe_key) is known:
+            del self._by_key[known.dedupe_key]
+        known.content_sha256, known.dedupe_key = row["content_sha256"], key
+        if key:
+            self._by_key.setdefault(key, known)
         return "updated", known
 
     @staticmethod
@@ -293,11 +326,16 @@ class ArchiveWriter:
                         "capture_count": 1,
                     },
                 )
+                dedupe.record_version(conn, known.id, row, seen["last_seen"], capture_id)
             elif status == "updated":
+                # Before the UPDATE, so the text being replaced is already a version.
+                dedupe.record_version(conn, known.id, row, seen["last_seen"], capture_id)
                 conn.execute(UPDATE_DOCUMENT, {**row, **seen, "id": known.id})
             elif status == "unchanged":
                 conn.execute(TOUCH_DOCUMENT, {**seen, "id": known.id})
             document_id = known.id if known else None
+            if row is not None:
+                dedupe.record_sighting(conn, document_id, row, seen["last_seen"], capture_id)
             if status in ("new", "updated"):
                 search_rows[document_id] = (cjk_bigrams(row["title"]), cjk_bigrams(row["body"]))
             if row is not None:
