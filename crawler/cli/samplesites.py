@@ -44,13 +44,13 @@ def sample_sites(port: int, log_path: Path | None) -> None:
         server = serve(port=port, log_path=log_path)
     except OSError as exc:
         fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", EXIT_BAD_CONFIG)
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    click.echo(f"Sample sites: use {server.url} as HTTP proxy (Ctrl-C stops)")
-    for name, profile in sorted(manifest["profiles"].items()):
-        start = profile["start_urls"][0]
-        click.echo(f"  {name:22} {profile['agency']}  {start}")
-    click.echo(f"Seed page: curl -x {server.url} {manifest['seed_url']}")
     try:
+        manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+        click.echo(f"Sample sites: use {server.url} as HTTP proxy (Ctrl-C stops)")
+        for name, profile in sorted(manifest["profiles"].items()):
+            start = profile["start_urls"][0]
+            click.echo(f"  {name:22} {profile['agency']}  {start}")
+        click.echo(f"Seed page: curl -x {server.url} {manifest['seed_url']}")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
