@@ -11,19 +11,6 @@ import click
 from crawler.cli.errors import EXIT_BAD_CONFIG, fail
 
 
-def _extracted(text: str, url: str, warnings: list[str]) -> dict[str, Any]:
-    """Title/agency/date from the shared extraction cascade; {} for plain text or on failure."""
-    from pipeline.extract import ExtractionError, extract
-
-    if "<" not in text:
-        return {}
-    try:
-        return extract(text, url)
-    except ExtractionError as exc:
-        warnings.append(f"extraction: {exc.reason}")
-        return {}
-
-
 def _summary(report: dict[str, Any]) -> str:
     lines = [f"{key:>16}: {report[key]}" for key in ("title", "agency", "year", "format")]
     lines.append(f"{'proactive_total':>16}: {report['proactive_total']}")
@@ -56,8 +43,8 @@ def report(file: Path, as_json: bool, url: str | None, encoding: str | None) -> 
     Example:
         gongkai report suixi-education-2021.html --json
     """
-    from pipeline.encoding import decode_html, normalise_charset
-    from pipeline.reports import category_lookup, parse_report
+    from pipeline.encoding import normalise_charset
+    from pipeline.reports import parse_page
 
     if encoding and normalise_charset(encoding) is None:
         fail(f"unknown encoding {encoding!r}", EXIT_BAD_CONFIG)
@@ -65,12 +52,7 @@ def report(file: Path, as_json: bool, url: str | None, encoding: str | None) -> 
         raw = file.read_bytes()
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_BAD_CONFIG)
-    text = decode_html(raw, None, encoding).text
-    page_url = url or file.resolve().as_uri()
-    warnings: list[str] = []
-    extracted = _extracted(text, page_url, warnings)
-    result = parse_report(text, url=page_url, extracted=extracted, lookup=category_lookup())
-    result["warnings"] = warnings + result["warnings"]
+    result = parse_page(raw, url or file.resolve().as_uri(), encoding)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

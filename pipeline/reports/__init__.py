@@ -19,7 +19,7 @@ from pipeline.reports.detect import detect_format, is_report, report_year, title
 from pipeline.reports.prose import other_counts, proactive_claims
 from pipeline.reports.tables import SEP, TidyCell, read_tables
 
-__all__ = ["is_report", "parse_report", "category_lookup"]
+__all__ = ["category_lookup", "is_report", "parse_page", "parse_report"]
 
 _HTML = re.compile(r"<(?:html|body|table|div|p|td)\b", re.IGNORECASE)
 _BLOCKS = ("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section")
@@ -129,3 +129,21 @@ def parse_report(
         "checks": run_checks(cells, total, claims),
         "warnings": warnings,
     }
+
+
+def parse_page(raw: bytes, url: str, encoding: str | None = None) -> dict[str, Any]:
+    """Parse a saved page's bytes: decode like a browser, extract metadata, parse the report."""
+    from pipeline.encoding import decode_html
+    from pipeline.extract import ExtractionError, extract
+
+    text = decode_html(raw, None, encoding).text
+    warnings: list[str] = []
+    extracted: dict[str, Any] = {}
+    if _HTML.search(text):
+        try:
+            extracted = extract(text, url)
+        except ExtractionError as exc:
+            warnings.append(f"extraction: {exc.reason}")
+    result = parse_report(text, url=url, extracted=extracted, lookup=category_lookup())
+    result["warnings"] = warnings + result["warnings"]
+    return result

@@ -2,7 +2,8 @@
 
 Each check is {name, ok, expected, actual, detail}. ``ok`` is None when the report does not state
 enough to decide (for instance a blank 总计 cell). Blank addends count as zero, because bureaus
-routinely leave zero cells blank; a blank *total* is not read as zero.
+routinely leave zero cells blank; a blank *total* is not read as zero (when a total side has
+several parts, as （七）总计 + 结转下年度, it is undecided only if every part is blank).
 """
 
 from __future__ import annotations
@@ -67,10 +68,8 @@ def table3_checks(cells: list[TidyCell]) -> list[dict]:
             right = [_value(rows[total], column), _value(rows[forward], column)]
             name = f"三 一+二=七+四 [{short}]"
             what = "本年新收 + 上年结转 = （七）总计 + 结转下年度"
-            if any(v is None for v in right):
-                checks.append(_check(name, None, left, what))
-            else:
-                checks.append(_check(name, sum(right), left, what))
+            stated = [v for v in right if v is not None]
+            checks.append(_check(name, sum(stated) if stated else None, left, what))
         if total:
             leaves = [r for r in _result_rows(rows, total) if r != total]
             name = f"三 （七）总计=办理结果之和 [{short}]"
