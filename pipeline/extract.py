@@ -209,26 +209,31 @@ def _body(
                 text = _without_metadata(element_text(element), known)
                 if len(text) > best[0]:
                     best = (len(text), text, element)
-            if best[0] >= MIN_BODY_CHARS and not _mostly_links(best[2], best[1]):
+            if best[0] >= MIN_BODY_CHARS and not _mostly_links(best[2], best[1], known):
                 return best[1], step, best[2]
     element = _largest_block(root)
     if element is not None:
         text = _without_metadata(element_text(element), known)
-        if len(text) >= MIN_BODY_CHARS and not _mostly_links(element, text):
+        if len(text) >= MIN_BODY_CHARS and not _mostly_links(element, text, known):
             return text, "largest_block", element
     return None, "", None
 
 
-def _mostly_links(element: etree._Element | None, text: str) -> bool:
+def _mostly_links(element: etree._Element | None, text: str, known: Selectors) -> bool:
     """A navigation box, not a document: most of its text is link text.
 
     A generic selector such as ``.content`` can match a page-wide wrapper whose only text
-    left after removing the metadata block is the menu. ``text`` is the cleaned body text.
+    left after removing the metadata block is the menu. ``text`` is the cleaned body text;
+    links to documents (附件.pdf) are content, not navigation.
     """
     if element is None:
         return True
     total = len(text)
-    linked = sum(len(normalise_space(a.text_content())) for a in element.iter("a"))
+    linked = sum(
+        len(normalise_space(a.text_content()))
+        for a in element.iter("a")
+        if not _attachment_ext(a.get("href") or "", known.attachment_extensions)
+    )
     return total > 0 and linked / total > MAX_LINK_DENSITY
 
 

@@ -73,6 +73,16 @@ def _label_value(element: etree._Element, match: re.Match[str]) -> str:
     return ""
 
 
+def _pairs(element: etree._Element, label: str, match: re.Match[str], selectors: Selectors):
+    """(label, raw value) pairs; one line may hold several (索引号：X 文号：Y 发布机构：Z)."""
+    raw = _label_value(element, match)
+    inner = list(selectors.label_inline.finditer(raw))
+    yield label, raw[: inner[0].start()] if inner else raw
+    for here, after in zip(inner, [*inner[1:], None], strict=False):
+        end = after.start() if after else len(raw)
+        yield _SPACES.sub("", here.group("label")), raw[here.end() : end]
+
+
 def label_values(root: etree._Element, selectors: Selectors) -> dict[str, str]:
     """Field -> value from 信息公开 label/value pairs anywhere in the page.
 
@@ -88,15 +98,15 @@ def label_values(root: etree._Element, selectors: Selectors) -> dict[str, str]:
         match = selectors.label_pattern.match(text)
         if not match:
             continue
-        label = _SPACES.sub("", match.group(1))
         has_colon = match.group(0).rstrip().endswith((":", "："))
         if not has_colon and normalise_space(text) != normalise_space(match.group(0)):
             continue  # "分类管理办法…" is prose that starts with a label word, not a label
-        field = selectors.label_field[label]
-        rank = selectors.label_rank[label]
-        if field in best and best[field][0] <= rank:
-            continue
-        value = _clean(_label_value(element, match), selectors)
-        if value:
-            best[field] = (rank, value)
+        for label, raw in _pairs(element, _SPACES.sub("", match.group(1)), match, selectors):
+            field = selectors.label_field[label]
+            rank = selectors.label_rank[label]
+            if field in best and best[field][0] <= rank:
+                continue
+            value = _clean(raw, selectors)
+            if value:
+                best[field] = (rank, value)
     return {field: value for field, (_, value) in best.items()}

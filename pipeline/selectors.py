@@ -51,7 +51,7 @@ def _compile(data: dict) -> Selectors:
     # Longest first so 信息分类 wins over 分类 and 发文字号 over 文号.
     alternatives = "|".join(_spaced(lbl) for lbl in sorted(label_field, key=len, reverse=True))
     label_pattern = re.compile(r"[\s\xa0\u3000]*(" + alternatives + r")[\s\xa0\u3000]*[:：]?")
-    label_inline = re.compile(r"(?:" + alternatives + r")[\s\xa0\u3000]*[:：]")
+    label_inline = re.compile(r"(?P<label>" + alternatives + r")[\s\xa0\u3000]*[:：]")
     return Selectors(
         meta={k.lower(): v for k, v in data["meta"].items()},
         label_pattern=label_pattern,

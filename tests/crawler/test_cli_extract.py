@@ -89,3 +89,20 @@ def test_readable_summary_without_json():
     assert result.returncode == 0
     assert "title: 濉溪县教育局2021年政务公开工作总结" in result.stdout
     assert "教育是国之大计" in result.stdout
+
+
+def test_unknown_encoding_is_bad_input_exit_2():
+    result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--encoding", "klingon")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "klingon" in result.stderr
+
+
+def test_encoding_override_is_used(tmp_path):
+    page = tmp_path / "gbk.html"
+    page.write_bytes("<html><body><div id='zoom'><p>朱镕基</p></div></body></html>".encode("gbk"))
+    record = json.loads(
+        gongkai(
+            "extract", str(page), "--url", "http://a.test/", "--json", "--encoding", "gbk"
+        ).stdout
+    )
+    assert record["body"] == "朱镕基" and record["encoding"] == "gb18030"
