@@ -26,33 +26,66 @@ def _summary(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+COVERAGE_HEADER = "format tables cells numeric claims total checks ok/fail/n-a warnings file"
+
+
+def _coverage(report: dict[str, Any], name: str) -> str:
+    """One line of parse coverage: what the parser could read from one report."""
+    cells = report["cells"]
+    oks = [c["ok"] for c in report["checks"]]
+    tables = "".join(sorted({c["table"] for c in cells})) or "-"
+    numeric = sum(1 for c in cells if c["value"] is not None)
+    checks = f"{oks.count(True)}/{oks.count(False)}/{oks.count(None)}"
+    total = report["proactive_total"]
+    return (
+        f"{report['format']:<7} {tables:<6} {len(cells):>5} {numeric:>7} {len(report['claims']):>6}"
+        f" {total if total is not None else '-':>5} {checks:>16} {len(report['warnings']):>8} {name}"
+    )
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_BAD_CONFIG)
+
+
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--coverage", is_flag=True, help="One line per FILE: what could be parsed.")
 @click.option("--url", default=None, help="The page's URL (default: the file's path).")
 @click.option("--encoding", default=None, help="Decode with this charset instead of sniffing.")
-def report(file: Path, as_json: bool, url: str | None, encoding: str | None) -> None:
+def report(
+    files: tuple[Path, ...], as_json: bool, coverage: bool, url: str | None, encoding: str | None
+) -> None:
     """Parse an annual 政府信息公开 report page: official tables, prose counts, consistency checks.
 
     FILE is a saved page (HTML or text, any charset). The JSON object has year, agency, format
     ("2021", "2019", "pre2019" or "prose"), proactive_total, claims [{category, count}], cells
     [{table, row, column, value, raw}], checks [{name, ok, detail}] and warnings. What cannot
-    be read is null with a warning. Exit 0 on success, 2 when FILE cannot be read.
+    be read is null with a warning. With --coverage, several FILEs give one line each. Exit 0
+    on success, 2 when a FILE cannot be read.
 
     \b
-    Example:
+    Examples:
         gongkai report suixi-education-2021.html --json
+        gongkai report --coverage reports/*.html
     """
     from pipeline.encoding import normalise_charset
     from pipeline.reports import parse_page
 
     if encoding and normalise_charset(encoding) is None:
         fail(f"unknown encoding {encoding!r}", EXIT_BAD_CONFIG)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_BAD_CONFIG)
-    result = parse_page(raw, url or file.resolve().as_uri(), encoding)
+    if len(files) > 1 and not coverage:
+        fail("give one FILE, or several with --coverage")
+    if coverage:
+        click.echo(COVERAGE_HEADER)
+        for file in files:
+            result = parse_page(_read(file), url or file.resolve().as_uri(), encoding)
+            click.echo(_coverage(result, str(file)))
+        return
+    result = parse_page(_read(files[0]), url or files[0].resolve().as_uri(), encoding)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

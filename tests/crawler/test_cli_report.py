@@ -69,3 +69,19 @@ def test_missing_file_is_a_one_line_error_with_exit_2(tmp_path: Path) -> None:
     assert result.output.count("\n") == 1 and result.output.startswith(
         "gongkai: error: cannot read"
     )
+
+
+def test_coverage_prints_one_line_per_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><p>通知</p></body></html>", encoding="utf-8")
+    result = run("--coverage", str(SEED), str(empty))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("format tables cells")
+    assert lines[1].split()[:8] == ["prose", "-", "0", "0", "25", "1520", "1/0/0", "0"]
+    assert lines[2].split()[:8] == ["prose", "-", "0", "0", "0", "-", "0/0/0", "2"]
+
+
+def test_several_files_without_coverage_is_an_error() -> None:
+    result = run(str(SEED), str(SEED), "--json")
+    assert result.exit_code == 2 and "--coverage" in result.output
