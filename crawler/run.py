@@ -103,7 +103,8 @@ def run_crawl(
 ) -> RunResult:
     """Crawl every profile once, in this process; returns per-site counts."""
     settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
-    process = CrawlerProcess(settings, install_root_handler=log_file is not None)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", log_file is not None, priority="cmdline")
+    process = CrawlerProcess(settings)
     if log_file is None:
         logging.getLogger("scrapy").setLevel(logging.WARNING)
     crawlers = []

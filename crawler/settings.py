@@ -28,6 +28,11 @@ COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    # Before HttpProxyMiddleware (750), which reads meta["proxy"].
+    "crawler.middlewares.ForwardProxyMiddleware": 740,
+}
+
 ITEM_PIPELINES = {
     "pipeline.stages.ExtractStage": 300,
     "pipeline.stages.ArchiveStage": 800,

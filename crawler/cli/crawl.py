@@ -31,14 +31,15 @@ def select_profiles(
     names: tuple[str, ...], all_: bool, samples: bool, profiles_dir: Path
 ) -> list[Profile]:
     try:
-        if all_:
-            chosen = [p for p in load_all(profiles_dir) if samples or not p.sample]
+        if all_ or samples:
+            # --all is every real bureau; --samples the bundled sample sites (served locally).
+            chosen = [p for p in load_all(profiles_dir) if p.sample == samples]
         else:
             chosen = [find_profile(name, profiles_dir) for name in names]
     except ProfileError as exc:
         fail(str(exc))
     if not chosen:
-        fail("no profile to crawl: give --profile NAME or --all")
+        fail("no profile to crawl: give --profile NAME, --all or --samples")
     return chosen
 
 
@@ -67,8 +68,8 @@ def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_fil
 
 @click.command()
 @click.option("--profile", "names", multiple=True, help="Profile name or YAML path (repeatable).")
-@click.option("--all", "all_", is_flag=True, help="Every profile in the profiles directory.")
-@click.option("--samples", is_flag=True, help="With --all, include the bundled sample profiles.")
+@click.option("--all", "all_", is_flag=True, help="Every real-bureau profile in the directory.")
+@click.option("--samples", is_flag=True, help="Every bundled sample profile (use with --proxy).")
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=Path("var/gongkai.db"),
               show_default=True, help="Archive database.")
 @click.option("--profiles-dir", type=click.Path(path_type=Path, file_okay=False),

@@ -53,9 +53,6 @@ class BureauSpider(scrapy.Spider):
 
     def _request(self, url: str, kind: str, column: str | None = None) -> Request:
         meta: dict[str, Any] = {"kind": kind, "column": column}
-        proxy = self.settings.get("GONGKAI_PROXY")
-        if proxy:
-            meta["proxy"] = proxy
         callback = self.parse_detail if kind == "detail" else self.parse_list
         return Request(url, callback=callback, errback=self.on_failure, meta=meta)
 
