@@ -1,6 +1,7 @@
 """Classification and duplicate evidence: category columns, sightings, versions, near-dup groups.
 
-- documents gain category, category_source, category_raw, category_reason, genre (written by
+- documents gain published_year (generated from published_at, for the year facet) and
+  category, category_source, category_raw, category_reason, genre (written by
   the store from the pipeline's classifier; rewritten by ``gongkai classify``), dedupe_key
   (exact-duplicate key of the normalised text) and near_dup_group (set after a crawl).
 - sightings: every (document, canonical URL, column) under which a document was seen, with
@@ -99,9 +100,20 @@ CREATE INDEX IF NOT EXISTS documents_near_dup_group ON documents(near_dup_group)
 """
 
 
+# Datasette facets on a column, not an expression: the year a document was published, computed
+# by SQLite (VIRTUAL: nothing stored, nothing for the store to write).
+PUBLISHED_YEAR = (
+    "ALTER TABLE documents ADD COLUMN published_year TEXT"
+    " GENERATED ALWAYS AS (substr(published_at, 1, 4)) VIRTUAL"
+)
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Add the classification columns and create the dedupe tables, if missing."""
-    existing = set(db["documents"].columns_dict)
+    # table_xinfo, not table_info: generated columns are hidden from the latter.
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(documents)").fetchall()}
+    if "published_year" not in existing:
+        db.execute(PUBLISHED_YEAR)
     for name, kind in DOCUMENT_COLUMNS.items():
         if name not in existing:
             db.execute(
