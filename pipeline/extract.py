@@ -7,15 +7,15 @@ Each field is filled by the first step that finds it, in the order given by ``FI
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
-from pipeline.selectors import Selectors, compile_css, load_selectors
+from pipeline.selectors import Selectors, applicable, compile_css, load_selectors
 from pipeline.text import element_text, inline_text, normalise_space, paragraphs
 
 FIELDS = tuple(
@@ -44,7 +44,9 @@ _SITE_PREFIX_SEPARATOR = re.compile(r"^\s*(?:_|\||｜|--|——|—|-|–|:|：)
 _CRUMB_LABEL = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*")
 _NON_COLUMN_CRUMBS = frozenset({"正文", "详情", "内容", "详细内容", "文章", "正文内容", "阅读"})
-_HTML_PARSER = lxml.html.HTMLParser(remove_comments=False, remove_blank_text=False)
+# Plain lxml.etree, not lxml.html: the latter looks up a Python class for every element
+# touched, which was the single largest cost per page.
+_HTML_PARSER = etree.HTMLParser(remove_comments=False, remove_blank_text=False)
 
 
 class ExtractionError(Exception):
@@ -61,9 +63,12 @@ def parse_html(html: str) -> etree._Element:
     if not html.strip():
         raise ExtractionError("empty page")
     try:
-        return lxml.html.document_fromstring(html, parser=_HTML_PARSER)
+        root = etree.fromstring(html, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
+    if root is None:
+        raise ExtractionError("unparseable HTML: no document element")
+    return root
 
 
 def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any]:
@@ -71,7 +76,7 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
 
     Raises ExtractionError when neither a title nor a body can be found.
     """
-    known = load_selectors()
+    known = _for_page(load_selectors(), html)
     root = parse_html(html)
     found: dict[str, dict[str, Any]] = {}  # step -> {field: value}
     warnings: list[str] = []
@@ -88,8 +93,9 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     found["title_tag"] = {"title": title_tag}
     # (4) body container list, (5) largest text block as the fallback.
     body, body_step, body_element = _body(root, known, found["profile"].get("body"))
-    page_text = "\n".join(paragraphs(root.body if root.find("body") is not None else root))
-    crumbs = _breadcrumb(root, known)
+    body_root = root.find("body")
+    page_text = "\n".join(paragraphs(body_root if body_root is not None else root))
+    crumbs = _breadcrumb(root, known, search_labels="位置" in html)
     found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}
 
     record: dict[str, Any] = {field: None for field in FIELDS}
@@ -136,6 +142,17 @@ def _site_name_removed(meta: dict[str, str], warnings: list[str]) -> dict[str, s
     return meta
 
 
+def _for_page(known: Selectors, html: str) -> Selectors:
+    """The default selectors that can possibly match this page (see ``applicable``)."""
+    return replace(
+        known,
+        title=applicable(known.title, html),
+        title_generic=applicable(known.title_generic, html),
+        body=applicable(known.body, html),
+        breadcrumb=applicable(known.breadcrumb, html),
+    )
+
+
 def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: str) -> None:
     """Take the field from the first step that has it; dates may gain a time later."""
     for step in FIELD_STEPS.get(field, DEFAULT_STEPS):
@@ -158,7 +175,7 @@ def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: 
 def _first_text(
     root: etree._Element, selectors: list[tuple[str, Any]], minimum: int = 1
 ) -> str | None:
-    for _css, selector in selectors:
+    for _css, selector, *_ in selectors:
         for element in selector(root):
             text = inline_text(element)
             if len(text) >= minimum:
@@ -171,7 +188,7 @@ def _selected_title(root: etree._Element, known: Selectors, title_tag: str | Non
     title = _first_text(root, known.title, minimum=4)
     if title:
         return title
-    for _css, selector in known.title_generic:
+    for _css, selector, *_ in known.title_generic:
         for element in selector(root):
             text = inline_text(element)
             if len(text) >= 4 and (title_tag is None or text in title_tag or title_tag in text):
@@ -191,7 +208,7 @@ def _profile_values(root: etree._Element, overrides: dict) -> dict[str, Any]:
 def _title_tag(root: etree._Element, site_name: str | None) -> str | None:
     """``<title>`` minus the site suffix: the longest part between separators."""
     element = root.find(".//title")
-    text = normalise_space(element.text_content()) if element is not None else ""
+    text = normalise_space("".join(element.itertext())) if element is not None else ""
     if not text:
         return None
     parts = [p for p in _TITLE_SEPARATORS.split(text) if p and p != site_name]
@@ -203,7 +220,7 @@ def _body(
 ) -> tuple[str | None, str, etree._Element | None]:
     """(4) the first known container with text (longest match per selector), else (5)."""
     for step, selectors in (("profile", profile_body), ("container", known.body)):
-        for _css, selector in selectors:
+        for _css, selector, *_ in selectors:
             best: tuple[int, str, etree._Element | None] = (0, "", None)
             for element in selector(root):
                 text = _without_metadata(element_text(element), known)
@@ -230,7 +247,7 @@ def _mostly_links(element: etree._Element | None, text: str, known: Selectors) -
         return True
     total = len(text)
     linked = sum(
-        len(normalise_space(a.text_content()))
+        len(normalise_space("".join(a.itertext())))
         for a in element.iter("a")
         if not _attachment_ext(a.get("href") or "", known.attachment_extensions)
     )
@@ -284,13 +301,15 @@ def _text_patterns(page_text: str, title: str | None, known: Selectors) -> dict[
     return values
 
 
-def _breadcrumb(root: etree._Element, known: Selectors) -> list[str]:
+def _breadcrumb(root: etree._Element, known: Selectors, search_labels: bool) -> list[str]:
     """Crumb texts of the 当前位置 trail, without the label itself."""
-    for _css, selector in known.breadcrumb:
+    for _css, selector, *_ in known.breadcrumb:
         for element in selector(root):
             crumbs = _crumbs_of(element)
             if crumbs:
                 return crumbs
+    if not search_labels:
+        return []
     for element in root.iter(etree.Element):
         if element.text and _CRUMB_LABEL.search(element.text) and len(element.text) < 40:
             container = element if len(element) else element.getparent()

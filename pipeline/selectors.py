@@ -13,6 +13,24 @@ from lxml.cssselect import CSSSelector
 SELECTORS_FILE = Path(__file__).with_name("selectors.yml")
 
 
+# (css, compiled selector, class/id names that must occur in the page for it to match)
+Entry = tuple[str, CSSSelector, tuple[str, ...]]
+_NAMES = re.compile(r"[.#]([A-Za-z0-9_-]+)")
+
+
+def _entry(css: str) -> Entry:
+    return css, compile_css(css), tuple(_NAMES.findall(css))
+
+
+def applicable(entries: list[Entry], html: str) -> list[Entry]:
+    """Entries whose class/id names all occur in the page's source.
+
+    A substring test in C is far cheaper than an XPath walk of the whole tree, and most
+    of the ~50 default selectors name a class the page does not use at all.
+    """
+    return [entry for entry in entries if all(name in html for name in entry[2])]
+
+
 @dataclass(frozen=True)
 class Selectors:
     """The compiled extraction knowledge; see selectors.yml for what each part means."""
@@ -23,10 +41,10 @@ class Selectors:
     label_field: dict[str, str]  # compact label (no spaces) -> field
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
     text_patterns: dict[str, list[re.Pattern[str]]]
-    title: list[tuple[str, CSSSelector]]
-    title_generic: list[tuple[str, CSSSelector]]
-    body: list[tuple[str, CSSSelector]]
-    breadcrumb: list[tuple[str, CSSSelector]]
+    title: list[Entry]
+    title_generic: list[Entry]
+    body: list[Entry]
+    breadcrumb: list[Entry]
     attachment_extensions: frozenset[str]
 
 
@@ -62,10 +80,10 @@ def _compile(data: dict) -> Selectors:
             field: [re.compile(p) for p in patterns]
             for field, patterns in data["text_patterns"].items()
         },
-        title=[(css, compile_css(css)) for css in data["title"]],
-        title_generic=[(css, compile_css(css)) for css in data["title_generic"]],
-        body=[(css, compile_css(css)) for css in data["body"]],
-        breadcrumb=[(css, compile_css(css)) for css in data["breadcrumb"]],
+        title=[_entry(css) for css in data["title"]],
+        title_generic=[_entry(css) for css in data["title_generic"]],
+        body=[_entry(css) for css in data["body"]],
+        breadcrumb=[_entry(css) for css in data["breadcrumb"]],
         attachment_extensions=frozenset(data["attachment_extensions"]),
     )
 
