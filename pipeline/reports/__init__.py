@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from pipeline.reports.checks import run_checks
 from pipeline.reports.detect import detect_format, is_report, report_year, title_agency
 from pipeline.reports.prose import other_counts, proactive_claims
-from pipeline.reports.tables import SEP, TidyCell, read_tables
+from pipeline.reports.tables import SEP, TidyCell, read_tables, statistics_total
 
 __all__ = ["category_lookup", "is_report", "parse_page", "parse_report"]
 
@@ -109,6 +109,10 @@ def parse_report(
     total, claims, prose_warnings = proactive_claims(plain, lookup)
     counts, count_warnings = other_counts(plain)
     warnings += prose_warnings + count_warnings + _column_warnings(cells)
+    prose_total = total
+    if total is None and statistics_total(cells) is not None:
+        total = statistics_total(cells)
+        warnings.append("主动公开 total read from the 统计表, not stated in the prose")
     report_format = detect_format(cells, bool(claims))
     if not cells and not claims and total is None:
         warnings.append("no report tables or 主动公开 counts found")
@@ -126,7 +130,7 @@ def parse_report(
         "claims": claims,
         "prose_counts": counts,
         "cells": [cell.as_dict() for cell in cells],
-        "checks": run_checks(cells, total, claims),
+        "checks": run_checks(cells, total, claims, prose_total),
         "warnings": warnings,
     }
 

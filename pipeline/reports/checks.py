@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipeline.reports.tables import SEP, TidyCell
+from pipeline.reports.tables import SEP, TidyCell, statistics_total
 
 Number = int | float
 ORG_COLUMNS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
@@ -142,5 +142,21 @@ def prose_checks(total: int | None, claims: list[dict]) -> list[dict]:
     ]
 
 
-def run_checks(cells: list[TidyCell], total: int | None, claims: list[dict]) -> list[dict]:
-    return table3_checks(cells) + table4_checks(cells) + prose_checks(total, claims)
+def statistics_checks(cells: list[TidyCell], prose_total: int | None) -> list[dict]:
+    """The prose's 主动公开 total against the pre-2019 统计表's 主动公开政府信息数."""
+    table_total = statistics_total(cells)
+    if table_total is None or prose_total is None:
+        return []
+    what = "统计表 主动公开政府信息数 = 正文所述主动公开总数"
+    return [_check("统计表 主动公开数=正文", table_total, [prose_total], what)]
+
+
+def run_checks(
+    cells: list[TidyCell], total: int | None, claims: list[dict], prose_total: int | None = None
+) -> list[dict]:
+    return (
+        table3_checks(cells)
+        + table4_checks(cells)
+        + prose_checks(total, claims)
+        + statistics_checks(cells, prose_total)
+    )

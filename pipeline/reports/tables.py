@@ -42,7 +42,7 @@ class TidyCell:
 
 def classify_table(text: str) -> str | None:
     """Which official table a table is, from the words it prints; None for other tables."""
-    if "指标名称" in text or ("计量单位" in text and "本年" in text):
+    if "指标名称" in text or "统计指标" in text or ("计量单位" in text and "本年" in text):
         return "统计表"
     if "本年新收" in text or "申请人情况" in text or ("自然人" in text and "总计" in text):
         return "三"
@@ -116,7 +116,7 @@ def _data_row(
     for cell in cells[index:]:
         column = _column_label(headers, cell.col, first_data, width)
         if column in UNIT_HEADERS:
-            unit = cell.text or unit
+            unit = None if is_null(cell.text) else cell.text
             continue
         parsed, cell_unit = _value(cell, column)
         if not parsed.ok:
@@ -170,3 +170,11 @@ def read_tables(root: lxml_html.HtmlElement) -> tuple[list[TidyCell], list[str]]
         cells.extend(found)
         warnings.extend(problems)
     return cells, warnings
+
+
+def statistics_total(cells: list[TidyCell]) -> int | float | None:
+    """主动公开政府信息数 as the pre-2019 统计表 states it (its first number column), if it does."""
+    for cell in cells:
+        if cell.table == "统计表" and "主动公开政府信息数" in cell.row and "其中" not in cell.row:
+            return cell.value
+    return None
