@@ -26,7 +26,9 @@ def archive_lock(db_path: Path) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "another process"
-            raise LockedError(f"{db_path} is being crawled by pid {holder}; try again later") from None
+            raise LockedError(
+                f"{db_path} is being crawled by pid {holder}; try again later"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield lock_path

@@ -19,10 +19,25 @@ PROFILES_DIR = Path(__file__).parent / "profiles"
 PLATFORMS = ("trs_wcm", "lonsun", "hanweb", "generic")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KNOWN_KEYS = {
-    "name", "agency", "site_name", "platform", "start_urls", "allowed_domains",
-    "list_url_patterns", "detail_url_patterns", "pagination", "selectors", "politeness",
-    "encoding", "columns", "ignored_params", "sample", "exercised_offline", "notes",
-    "revisit", "attachments",
+    "name",
+    "agency",
+    "site_name",
+    "platform",
+    "start_urls",
+    "allowed_domains",
+    "list_url_patterns",
+    "detail_url_patterns",
+    "pagination",
+    "selectors",
+    "politeness",
+    "encoding",
+    "columns",
+    "ignored_params",
+    "sample",
+    "exercised_offline",
+    "notes",
+    "revisit",
+    "attachments",
 }
 SELECTOR_FIELDS = {"title", "body", "published_at", "agency", "column", "index_no", "doc_no"}
 
@@ -58,12 +73,18 @@ class Profile:
         """The profile as plain data, the shape pure functions in ``pipeline/`` take."""
         data = dict(self.raw)
         data.update(
-            name=self.name, agency=self.agency, platform=self.platform,
-            start_urls=list(self.start_urls), allowed_domains=list(self.allowed_domains),
+            name=self.name,
+            agency=self.agency,
+            platform=self.platform,
+            start_urls=list(self.start_urls),
+            allowed_domains=list(self.allowed_domains),
             list_url_patterns=list(self.list_url_patterns),
             detail_url_patterns=list(self.detail_url_patterns),
-            pagination={"max_pages": self.max_pages}, selectors=self.selectors,
-            encoding=self.encoding, columns=self.columns, ignored_params=list(self.ignored_params),
+            pagination={"max_pages": self.max_pages},
+            selectors=self.selectors,
+            encoding=self.encoding,
+            columns=self.columns,
+            ignored_params=list(self.ignored_params),
         )
         return data
 
@@ -163,8 +184,12 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         except LookupError:
             raise _fail(path, "encoding", f"unknown encoding {encoding!r}") from None
     return Profile(
-        name=name, agency=data["agency"].strip(), platform=data["platform"],
-        start_urls=start_urls, allowed_domains=domains, path=str(path),
+        name=name,
+        agency=data["agency"].strip(),
+        platform=data["platform"],
+        start_urls=start_urls,
+        allowed_domains=domains,
+        path=str(path),
         site_name=data.get("site_name"),
         list_url_patterns=_patterns(data, "list_url_patterns", path),
         detail_url_patterns=_patterns(data, "detail_url_patterns", path),

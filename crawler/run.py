@@ -34,7 +34,10 @@ class SiteResult:
 
     @property
     def reachable(self) -> bool:
-        return self.new + self.updated + self.unchanged + self.unparsed > 0 or self.pages > self.fetch_errors
+        return (
+            self.new + self.updated + self.unchanged + self.unparsed > 0
+            or self.pages > self.fetch_errors
+        )
 
 
 @dataclass

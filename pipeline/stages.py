@@ -146,9 +146,13 @@ class ArchiveStage:
 
     def close_spider(self) -> None:
         stats = self.stats.get_stats()
-        status = "finished" if stats.get("archive/new", 0) + stats.get("archive/unchanged", 0) + stats.get(
-            "archive/updated", 0
-        ) else "failed"
+        status = (
+            "finished"
+            if stats.get("archive/new", 0)
+            + stats.get("archive/unchanged", 0)
+            + stats.get("archive/updated", 0)
+            else "failed"
+        )
         self.writer.finish_crawl(self.crawl_id, status, _json_safe(stats))
         release_writer(self.db_path)
 

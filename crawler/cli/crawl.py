@@ -70,13 +70,27 @@ def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_fil
 @click.option("--profile", "names", multiple=True, help="Profile name or YAML path (repeatable).")
 @click.option("--all", "all_", is_flag=True, help="Every real-bureau profile in the directory.")
 @click.option("--samples", is_flag=True, help="Every bundled sample profile (use with --proxy).")
-@click.option("--db", "db_path", type=click.Path(path_type=Path), default=Path("var/gongkai.db"),
-              show_default=True, help="Archive database.")
-@click.option("--profiles-dir", type=click.Path(path_type=Path, file_okay=False),
-              default=PROFILES_DIR, help="Where profiles are read from with --all.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=Path("var/gongkai.db"),
+    show_default=True,
+    help="Archive database.",
+)
+@click.option(
+    "--profiles-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=PROFILES_DIR,
+    help="Where profiles are read from with --all.",
+)
 @click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
-@click.option("--log-file", type=click.Path(path_type=Path), default=None,
-              help="Scrapy log (default: logs/crawl-<time>.log beside the database).")
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Scrapy log (default: logs/crawl-<time>.log beside the database).",
+)
 def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file) -> None:
     """Crawl bureau sites into the archive and print a one-line summary.
 

@@ -11,8 +11,12 @@ from crawler.profile import PROFILES_DIR, ProfileError, load_all, load_profile
 
 
 @click.group(invoke_without_command=True)
-@click.option("--profiles-dir", type=click.Path(path_type=Path, file_okay=False),
-              default=PROFILES_DIR, help="Directory of profile YAML files.")
+@click.option(
+    "--profiles-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=PROFILES_DIR,
+    help="Directory of profile YAML files.",
+)
 @click.pass_context
 def profiles(ctx: click.Context, profiles_dir: Path) -> None:
     """List site profiles: name, platform, agency, and whether it was exercised offline.
@@ -29,8 +33,14 @@ def profiles(ctx: click.Context, profiles_dir: Path) -> None:
     except ProfileError as exc:
         fail(str(exc))
     for profile in found:
-        kind = "sample" if profile.sample else (
-            "real, exercised offline" if profile.exercised_offline else "real, not exercised offline"
+        kind = (
+            "sample"
+            if profile.sample
+            else (
+                "real, exercised offline"
+                if profile.exercised_offline
+                else "real, not exercised offline"
+            )
         )
         click.echo(f"{profile.name}\t{profile.platform}\t{profile.agency}\t{kind}")
 
@@ -48,4 +58,6 @@ def check(file: Path) -> None:
         profile = load_profile(file)
     except ProfileError as exc:
         fail(str(exc))
-    click.echo(f"{file}: ok ({profile.name}, {profile.platform}, {len(profile.start_urls)} start URLs)")
+    click.echo(
+        f"{file}: ok ({profile.name}, {profile.platform}, {len(profile.start_urls)} start URLs)"
+    )

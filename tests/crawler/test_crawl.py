@@ -23,7 +23,10 @@ MANIFEST = json.loads((ROOT / "crawler/samplesites/manifest.json").read_text())
 def gongkai(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -63,9 +66,11 @@ def test_crawl_succeeds_with_one_summary_line(crawled):
 
 @pytest.mark.parametrize("profile", sorted(MANIFEST["profiles"]))
 def test_document_count_per_site_equals_pages_served(crawled, profile):
-    count = crawled["conn"].execute(
-        "select count(*) from documents where site = ?", [profile]
-    ).fetchone()[0]
+    count = (
+        crawled["conn"]
+        .execute("select count(*) from documents where site = ?", [profile])
+        .fetchone()[0]
+    )
     assert count == expected_documents(profile)
 
 
@@ -73,7 +78,8 @@ def test_document_count_per_site_equals_pages_served(crawled, profile):
 def test_every_served_detail_page_has_a_capture(crawled, profile):
     urls = {d["url"] for d in MANIFEST["profiles"][profile]["documents"]}
     captured = {
-        row[0] for row in crawled["conn"].execute(
+        row[0]
+        for row in crawled["conn"].execute(
             "select url from captures where profile = ? and kind = 'detail'", [profile]
         )
     }
@@ -82,14 +88,17 @@ def test_every_served_detail_page_has_a_capture(crawled, profile):
 
 def test_gbk_characters_outside_gb2312_survive(crawled):
     titles = [
-        row[0] for row in crawled["conn"].execute(
+        row[0]
+        for row in crawled["conn"].execute(
             "select title from documents where site = 'sample-qingxi-rsj'"
         )
     ]
     assert any("镕" in t or "喆" in t for t in titles)
-    bodies = crawled["conn"].execute(
-        "select group_concat(body) from documents where site = 'sample-qingxi-rsj'"
-    ).fetchone()[0]
+    bodies = (
+        crawled["conn"]
+        .execute("select group_concat(body) from documents where site = 'sample-qingxi-rsj'")
+        .fetchone()[0]
+    )
     assert "\ufffd" not in bodies
 
 
@@ -99,9 +108,13 @@ def test_unparseable_page_is_archived_with_its_error(crawled):
     ]
     assert broken
     for url in broken:
-        row = crawled["conn"].execute(
-            "select status, error, length(body), sha256 from captures where url = ?", [url]
-        ).fetchone()
+        row = (
+            crawled["conn"]
+            .execute(
+                "select status, error, length(body), sha256 from captures where url = ?", [url]
+            )
+            .fetchone()
+        )
         assert row is not None, url
         status, error, size, sha = row
         assert status == 200 and "extraction failed" in error
@@ -109,10 +122,14 @@ def test_unparseable_page_is_archived_with_its_error(crawled):
 
 
 def test_seed_document_is_archived(crawled):
-    row = crawled["conn"].execute(
-        "select agency, published_at, body from documents where title = ?",
-        ["濉溪县教育局2021年政务公开工作总结"],
-    ).fetchone()
+    row = (
+        crawled["conn"]
+        .execute(
+            "select agency, published_at, body from documents where title = ?",
+            ["濉溪县教育局2021年政务公开工作总结"],
+        )
+        .fetchone()
+    )
     assert row is not None
     agency, published_at, body = row
     assert (agency, published_at) == ("濉溪县教育局", "2022-02-22 08:23")
@@ -123,13 +140,17 @@ def test_second_crawl_adds_captures_but_no_documents(crawled):
     second = crawled["second"]
     assert second.returncode == 0, second.stderr
     conn = crawled["conn"]
-    assert conn.execute("select count(*) from documents").fetchone()[0] == (
-        crawled["after_first"]["documents"]
+    assert (
+        conn.execute("select count(*) from documents").fetchone()[0]
+        == (crawled["after_first"]["documents"])
     )
-    assert conn.execute("select count(*) from captures").fetchone()[0] > (
-        crawled["after_first"]["captures"]
+    assert (
+        conn.execute("select count(*) from captures").fetchone()[0]
+        > (crawled["after_first"]["captures"])
     )
-    assert conn.execute("select count(*) from crawls").fetchone()[0] == 2 * len(MANIFEST["profiles"])
+    assert conn.execute("select count(*) from crawls").fetchone()[0] == 2 * len(
+        MANIFEST["profiles"]
+    )
 
 
 def test_crawler_never_leaves_allowed_domains(crawled, server):

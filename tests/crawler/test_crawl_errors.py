@@ -17,7 +17,10 @@ PROFILE = ROOT / "crawler/profiles/sample-suixi-jyj.yml"
 def gongkai(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -37,8 +40,11 @@ def closed_port() -> int:
 
 def test_invalid_profile_exits_2_naming_the_field(tmp_path):
     bad = tmp_path / "bad-site.yml"
-    bad.write_text("name: bad-site\nagency: 某局\nplatform: lonsun\nstart_urls: []\n"
-                   "allowed_domains: [x.test]\n", encoding="utf-8")
+    bad.write_text(
+        "name: bad-site\nagency: 某局\nplatform: lonsun\nstart_urls: []\n"
+        "allowed_domains: [x.test]\n",
+        encoding="utf-8",
+    )
     result = gongkai("crawl", "--profile", str(bad), "--db", str(tmp_path / "a.db"))
     assert result.returncode == 2
     assert "bad-site.yml" in one_line_error(result) and "start_urls" in result.stderr
@@ -65,7 +71,9 @@ def test_missing_database_directory_exits_2(tmp_path):
     assert result.returncode == 2 and "does not exist" in one_line_error(result)
 
 
-@pytest.mark.parametrize("content", [b"this is not sqlite\n" * 100, b"SQLite format 3\x00" + b"\xff" * 3000])
+@pytest.mark.parametrize(
+    "content", [b"this is not sqlite\n" * 100, b"SQLite format 3\x00" + b"\xff" * 3000]
+)
 def test_corrupt_database_exits_2_and_is_left_alone(tmp_path, content):
     db = tmp_path / "a.db"
     db.write_bytes(content)
@@ -82,8 +90,6 @@ def test_unreachable_site_exits_4_and_keeps_the_failure(tmp_path):
     assert result.returncode == 4
     assert "no site was reachable" in one_line_error(result)
     conn = sqlite3.connect(db)
-    failures = conn.execute(
-        "select url, error from captures where kind = 'failure'"
-    ).fetchall()
+    failures = conn.execute("select url, error from captures where kind = 'failure'").fetchall()
     assert failures and all(error for _, error in failures)
     assert conn.execute("select count(*) from documents").fetchone()[0] == 0
