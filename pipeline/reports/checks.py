@@ -28,7 +28,7 @@ def _check(name: str, expected: Number | None, addends: list[Number | None], wha
         }
     actual = sum(a for a in addends if a is not None)
     ok = abs(actual - expected) < 1e-6
-    detail = f"{what}: expected {expected}, cells sum to {actual}"
+    detail = f"{what}: expected {expected}, parts sum to {actual}"
     return {"name": name, "ok": ok, "expected": expected, "actual": actual, "detail": detail}
 
 
