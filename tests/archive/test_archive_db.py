@@ -111,3 +111,23 @@ def test_stock_sqlite_can_read_and_write_the_archive(db_path):
         assert conn.execute(
             "select rowid from documents_fts where documents_fts match '\"教育\"'"
         ).fetchall() == [(7,)]
+
+
+def test_every_foreign_key_column_is_indexed(db_path):
+    """With foreign_keys on, inserting a parent row that a DEFERRABLE child references scans
+    the child table when the child column has no index: measured 127 docs/s at 10k documents
+    (quadratic) against ~800 docs/s with the indexes. Every migration must index its
+    REFERENCES columns."""
+    db = open_archive(db_path)
+    missing = []
+    for table in db.table_names():
+        indexed = {
+            db.execute(f"PRAGMA index_info([{index[1]}])").fetchone()[2]
+            for index in db.execute(f"PRAGMA index_list([{table}])")
+        }
+        primary = {col[1] for col in db.execute(f"PRAGMA table_info([{table}])") if col[5]}
+        for fk in db.execute(f"PRAGMA foreign_key_list([{table}])"):
+            if fk[3] not in indexed | primary:
+                missing.append(f"{table}.{fk[3]} -> {fk[2]}")
+    db.close()
+    assert missing == []
