@@ -72,3 +72,17 @@ def client(archive_path):
     client = Client(build_datasette(archive_path))
     yield client
     client.loop.close()
+
+
+@pytest.fixture
+def client_for():
+    """Build a client for another archive file: ``client_for(path)``."""
+    clients = []
+
+    def build(path):
+        clients.append(Client(build_datasette(path)))
+        return clients[-1]
+
+    yield build
+    for client in clients:
+        client.loop.close()

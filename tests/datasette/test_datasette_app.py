@@ -89,3 +89,25 @@ def test_search_table_is_hidden(client):
     tables = {t["name"]: t["hidden"] for t in client.get("/gongkai.json").json()["tables"]}
     assert tables["documents"] is False
     assert tables["documents_fts"] is True
+
+
+def test_pages_left_in_the_wal_by_a_killed_crawl_are_served(tmp_path, client_for):
+    """An immutable reader ignores the -wal file; build_datasette checkpoints it first."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "killed.db"
+    script = (
+        "import os, sys\n"
+        "from archive.store import ArchiveWriter\n"
+        "w = ArchiveWriter(sys.argv[1])\n"
+        "c = w.start_crawl('sample-test')\n"
+        "w.add_page({'crawl_id': c, 'profile': 'sample-test', 'url': 'http://a.test/1'},"
+        " {'url': 'http://a.test/1', 'title': '政务公开目录', 'body': '正文'})\n"
+        "w.flush()\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=False)
+    assert (tmp_path / "killed.db-wal").stat().st_size > 0
+    data = client_for(path).get("/gongkai/documents.json?_search=政务公开&_shape=array").json()
+    assert [row["title"] for row in data] == ["政务公开目录"]
