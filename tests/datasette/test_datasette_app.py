@@ -111,3 +111,14 @@ def test_pages_left_in_the_wal_by_a_killed_crawl_are_served(tmp_path, client_for
     assert (tmp_path / "killed.db-wal").stat().st_size > 0
     data = client_for(path).get("/gongkai/documents.json?_search=政务公开&_shape=array").json()
     assert [row["title"] for row in data] == ["政务公开目录"]
+
+
+def test_plugin_replaces_datasettes_escape_fts(client):
+    rows = client.get(
+        "/gongkai.json", params={"sql": "select escape_fts('政务公开') as q", "_shape": "array"}
+    ).json()
+    assert rows == [{"q": '"政务 务公 公开"'}]
+
+
+def test_database_file_cannot_be_downloaded(client):
+    assert client.get("/gongkai.db").status_code == 403
