@@ -3,10 +3,13 @@
 1. the page's own label (组配分类/信息分类, then its 栏目 column name) matched against the taxonomy;
 2. the breadcrumb, deepest entry first;
 3. the site profile's ``columns`` mapping (column name -> category);
-4. keyword rules on the title, then on the body;
-5. otherwise the taxonomy's unclassified label (未分类) with the reason.
+4. the title: specific keywords, then the genre rule (a bureau's own 通知/意见/办法 is a 部门文件),
+   then subject topics;
+5. the body's keywords and topics, when one category clearly dominates;
+6. otherwise the taxonomy's unclassified label (未分类) with the reason.
 
 Nothing is dropped: an unmatched document is still returned, classified as 未分类, with a reason.
+A label outside the catalogue (政府信息公开年报) decides nothing; the reason records it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ MIN_CONTAINED_ALIAS = 4
 
 class Classification(NamedTuple):
     category: str
-    source: str  # label | column | breadcrumb | profile_column | title_keyword | body_keyword | unclassified
+    # label | column | breadcrumb | profile_column | title_keyword | title_genre | title_topic |
+    # body_keyword | unclassified
+    source: str
     raw_label: str | None  # the label, column, breadcrumb entry or keyword that decided
     reason: str
 
@@ -50,20 +55,19 @@ def classify(
         lambda: _from_labels(tax, [document.get("column")], "column"),
         lambda: _from_labels(tax, _breadcrumb(document, title), "breadcrumb"),
         lambda: _from_profile(tax, columns or {}, document, title),
-        lambda: _from_title(tax, title),
+        lambda: _from_title(tax, title, "keywords"),
+        lambda: _from_genre(tax, title),
+        lambda: _from_title(tax, title, "topics"),
         lambda: _from_body(tax, document.get("body") or ""),
     )
     notes: list[str] = []
     for step in steps:
         found = step()
-        if found is None:
-            continue
-        if isinstance(found, str):  # a step that decided "outside the catalogue" or explains a miss
-            if found.startswith("outside:"):
-                return Classification(tax.unclassified, "unclassified", None, found[8:])
+        if isinstance(found, str):  # a step that explains why it decided nothing
             notes.append(found)
-            continue
-        return _refine(tax, found, title)
+        elif found is not None:
+            found = _refine(tax, found, title)
+            return found._replace(reason="; ".join([found.reason, *notes]))
     reason = "no label, breadcrumb, column or keyword matched"
     return Classification(tax.unclassified, "unclassified", None, "; ".join([reason, *notes]))
 
@@ -129,7 +133,7 @@ def _from_labels(tax: Taxonomy, labels: Iterable[Any], source: str) -> Classific
         if not isinstance(label, str) or not label.strip():
             continue
         if _is_outside(tax, label):
-            return f"outside:{source} {label.strip()!r} is outside the {tax.title}"
+            return f"{source} {label.strip()!r} is outside the {tax.title}"
         found = match_label(tax, label)
         if found:
             category, how = found
@@ -166,17 +170,27 @@ def _from_profile(
     return None
 
 
-def _from_title(tax: Taxonomy, title: str) -> Classification | None:
+def _from_title(tax: Taxonomy, title: str, kind: str) -> Classification | None:
+    """Longest keyword (or topic) of any category found in the title; ties go to file order."""
     key = label_key(title)
     best: tuple[int, int, str, str] | None = None
     for order, cat in enumerate(tax.categories):
-        for word in cat.keywords:
+        for word in getattr(cat, kind):
             if label_key(word) in key:
                 candidate = (len(word), -order, cat.name, word)
                 best = max(best, candidate) if best else candidate
     if best is None:
         return None
-    return Classification(best[2], "title_keyword", best[3], "title contains keyword")
+    source = "title_keyword" if kind == "keywords" else "title_topic"
+    return Classification(best[2], source, best[3], f"title contains {kind[:-1]}")
+
+
+def _from_genre(tax: Taxonomy, title: str) -> Classification | None:
+    rule = tax.genre_rule
+    kind = genre(title)
+    if rule is None or kind not in rule.genres:
+        return None
+    return Classification(rule.category, "title_genre", kind, f"title is a {kind} (部门文件)")
 
 
 def _from_body(tax: Taxonomy, body: str) -> Classification | str | None:
@@ -185,7 +199,7 @@ def _from_body(tax: Taxonomy, body: str) -> Classification | str | None:
         return None
     scores = []
     for cat in tax.categories:
-        hits = {w: key.count(label_key(w)) for w in cat.keywords}
+        hits = {w: key.count(label_key(w)) for w in (*cat.keywords, *cat.topics)}
         total = sum(hits.values())
         if total:
             scores.append((total, cat.name, max(hits, key=hits.get)))

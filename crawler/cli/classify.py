@@ -10,12 +10,13 @@ import click
 from crawler.cli.errors import EXIT_BAD_CONFIG, fail
 from crawler.profile import PROFILES_DIR, ProfileError, load_all
 
+SAMPLE_SITES = Path(__file__).parents[1] / "samplesites" / "sites"
+
 
 @click.command()
 @click.option(
     "--db",
     "db_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="Archive database to re-classify.",
 )
@@ -38,9 +39,27 @@ from crawler.profile import PROFILES_DIR, ProfileError, load_all
     default=None,
     help="Also regroup near-duplicates at this Jaccard threshold.",
 )
+@click.option(
+    "--evaluate",
+    "labels_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Instead: measure accuracy against the labels files (*.yml) in this directory.",
+)
+@click.option(
+    "--snapshot",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=SAMPLE_SITES,
+    help="Saved pages (<host>/<path>) the labels refer to.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def classify(
-    db_path: Path, taxonomy: str, profiles_dir: Path, threshold: float | None, as_json: bool
+    db_path: Path | None,
+    taxonomy: str,
+    profiles_dir: Path,
+    threshold: float | None,
+    labels_dir: Path | None,
+    snapshot: Path,
+    as_json: bool,
 ) -> None:
     """Re-classify every document: category (with its source and raw label) and 体裁.
 
@@ -52,12 +71,18 @@ def classify(
     Example:
         gongkai classify --db var/gongkai.db
         gongkai classify --db var/gongkai.db --taxonomy anhui --near-dups 0.85 --json
+        gongkai classify --evaluate tests/fixtures/labels
     """  # fmt: skip
     from archive.classification import reclassify
     from archive.db import ArchiveError, open_archive
     from archive.dedupe import dedupe_counts, group_near_duplicates
     from pipeline.taxonomy import TaxonomyError, load_taxonomy
 
+    if labels_dir is not None:
+        _evaluate(labels_dir, snapshot, taxonomy, profiles_dir, as_json)
+        return
+    if db_path is None:
+        fail("give --db PATH to re-classify an archive, or --evaluate DIR", EXIT_BAD_CONFIG)
     try:
         tax = load_taxonomy(taxonomy)
         columns = {p.name: p.columns for p in load_all(profiles_dir) if p.columns}
@@ -84,3 +109,32 @@ def classify(
     for name, count in result["by_category"].items():
         click.echo(f"  {count:6d}  {name}")
     click.echo("dedupe: " + ", ".join(f"{k}={v}" for k, v in result["dedupe"].items()))
+
+
+def _evaluate(
+    labels_dir: Path, snapshot: Path, taxonomy: str, profiles_dir: Path, as_json: bool
+) -> None:
+    from pipeline.labels import evaluate
+    from pipeline.taxonomy import TaxonomyError, load_taxonomy
+
+    files = sorted(labels_dir.glob("*.yml"))
+    if not files:
+        fail(f"no labels files (*.yml) in {labels_dir}", EXIT_BAD_CONFIG)
+    try:
+        tax = load_taxonomy(taxonomy)
+        profiles = {p.name: p.as_dict() for p in load_all(profiles_dir)}
+        evaluation = evaluate(files, profiles, snapshot, tax)
+    except (TaxonomyError, ProfileError, ValueError, OSError, KeyError) as exc:
+        fail(f"cannot evaluate {labels_dir}: {exc}", EXIT_BAD_CONFIG)
+    summary = evaluation.summary()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{summary['pages']} labelled pages: category accuracy {summary['category_accuracy']:.3f}"
+        f" ({summary['pages_with_own_label']} with their own label:"
+        f" {summary['category_accuracy_own_label']:.3f}), genre accuracy"
+        f" {summary['genre_accuracy']:.3f}"
+    )
+    for mistake in summary["mistakes"]:
+        click.echo("  " + mistake)

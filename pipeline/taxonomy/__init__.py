@@ -20,9 +20,11 @@ TAXONOMY_DIR = Path(__file__).parent
 DEFAULT_TAXONOMY = "anhui"
 
 TOP_KEYS = frozenset(
-    {"name", "title", "unclassified", "article20", "categories", "refinements", "outside_catalogue"}
-)
-CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords"})
+    {"name", "title", "unclassified", "article20", "categories", "refinements", "genre_rule",
+     "outside_catalogue"}
+)  # fmt: skip
+CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords", "topics"})
+GENRE_RULE_KEYS = frozenset({"category", "genres"})
 REFINEMENT_KEYS = frozenset({"category", "becomes", "when_title_has"})
 # Anything that is not a letter or digit: whitespace, ASCII and CJK punctuation, quotes, symbols.
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -46,7 +48,8 @@ class Category:
     name: str
     article20: tuple[int, ...]
     aliases: tuple[str, ...]
-    keywords: tuple[str, ...]
+    keywords: tuple[str, ...]  # specific title phrases: strong evidence
+    topics: tuple[str, ...] = ()  # subject words: weak evidence, used after the genre rule
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ class Refinement:
     category: str
     becomes: str
     when_title_has: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GenreRule:
+    """Titles of these genres (a bureau's own 公文) fall back to ``category``."""
+
+    category: str
+    genres: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class Taxonomy:
     article20: dict[int, str]
     categories: tuple[Category, ...]
     refinements: tuple[Refinement, ...] = ()
+    genre_rule: GenreRule | None = None
     outside_catalogue: tuple[str, ...] = ()
     # label_key(name or alias) -> category name; built by load_taxonomy.
     index: dict[str, str] = field(default_factory=dict)
@@ -160,7 +172,8 @@ def _build(path: Path, raw: Any) -> Taxonomy:
     refinements = tuple(
         _refinement(path, i, r, tax) for i, r in enumerate(raw.get("refinements") or [])
     )
-    return Taxonomy(**{**tax.__dict__, "refinements": refinements})
+    genre_rule = _genre_rule(path, raw.get("genre_rule"), tax)
+    return Taxonomy(**{**tax.__dict__, "refinements": refinements, "genre_rule": genre_rule})
 
 
 def _article20(path: Path, value: Any) -> dict[int, str]:
@@ -190,6 +203,7 @@ def _category(path: Path, i: int, data: Any, article20: dict[int, str]) -> Categ
         article20=tuple(items),
         aliases=_str_list(path, f"{entry} aliases", data.get("aliases")),
         keywords=_str_list(path, f"{entry} keywords", data.get("keywords")),
+        topics=_str_list(path, f"{entry} topics", data.get("topics")),
     )
 
 
@@ -224,3 +238,14 @@ def _refinement(path: Path, i: int, data: Any, tax: Taxonomy) -> Refinement:
         becomes=data["becomes"],
         when_title_has=_str_list(path, f"{entry} when_title_has", data.get("when_title_has")),
     )
+
+
+def _genre_rule(path: Path, data: Any, tax: Taxonomy) -> GenreRule | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise _err(path, "genre_rule", "must be a mapping")
+    _unknown_keys(path, "genre_rule", data, GENRE_RULE_KEYS)
+    if data.get("category") not in tax.names:
+        raise _err(path, "genre_rule", f"category {data.get('category')!r} is not a category")
+    return GenreRule(data["category"], _str_list(path, "genre_rule genres", data.get("genres")))

@@ -1,6 +1,7 @@
 """`gongkai classify --db PATH` re-classifies after a taxonomy edit; bad input exits 2."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +117,18 @@ def test_profile_mapping_to_unknown_category_exits_2(archive, no_profiles):
     result = run("--db", archive, "--profiles-dir", no_profiles)
     assert result.exit_code == 2, result.output
     assert "column '通知公告' maps to '通知'" in result.output
+
+
+def test_evaluate_prints_accuracy_on_the_labelled_sample_pages():
+    labels = Path(__file__).parents[1] / "fixtures/labels"
+    result = run("--evaluate", labels, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["pages"] >= 100
+    assert summary["category_accuracy_own_label"] >= 0.95
+
+
+def test_neither_db_nor_evaluate_exits_2():
+    result = run()
+    assert result.exit_code == 2
+    assert "give --db PATH" in result.output

@@ -47,6 +47,14 @@ CASES = {
     "exact-本级-label-is-kept": (
         {"title": "解读《安徽省学生资助办法》", "category_label": "本级政策解读"}, {},
         ("本级政策解读", "label", "本级政策解读")),
+    "genre-rule-before-topics": (
+        {"title": "关于进一步加强政府采购工作的意见", "column": "通知公告"}, {},
+        ("政策法规", "title_genre", "意见")),
+    "keyword-before-genre-rule": (
+        {"title": "关于张三同志职务任免的通知"}, {}, ("机构领导", "title_keyword", "任免")),
+    "topic-when-no-genre": (
+        {"title": "2023年校园安全工作情况"}, {},
+        ("社会公益事业建设及重点民生领域", "title_topic", "校园安全")),
     "body-keywords-clear-winner": (
         {"title": "公告", "body": "本项目采购预算。采购方式:询价。成交供应商。成交金额。"}, {},
         ("招标采购", "body_keyword", "采购")),
@@ -77,10 +85,16 @@ def test_unmatched_document_is_kept_as_未分类_with_a_reason():
     assert "label '其他' is not in taxonomy anhui" in result.reason
 
 
-def test_outside_catalogue_label_stays_未分类_and_says_why():
+def test_outside_catalogue_label_decides_nothing_and_is_recorded():
     result = classify({"title": "2021年政府信息公开工作年度报告", "column": "政府信息公开年报"})
+    assert result[:3] == ("监督保障", "title_keyword", "信息公开工作")
+    assert "column '政府信息公开年报' is outside the" in result.reason
+
+
+def test_outside_catalogue_label_alone_is_未分类_with_the_reason():
+    result = classify({"title": "2021年年报", "column": "政府信息公开年报"})
     assert result.category == "未分类"
-    assert "outside the" in result.reason
+    assert "column '政府信息公开年报' is outside the" in result.reason
 
 
 def test_ambiguous_body_is_not_guessed():
