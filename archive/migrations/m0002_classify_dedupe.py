@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS sightings (
 CREATE UNIQUE INDEX IF NOT EXISTS sightings_key
     ON sightings(document_id, canonical_url, coalesce(column_name, ''));
 CREATE INDEX IF NOT EXISTS sightings_canonical_url ON sightings(canonical_url);
+-- Every REFERENCES column is indexed: an unindexed child column makes each parent insert scan it.
+CREATE INDEX IF NOT EXISTS sightings_first_capture ON sightings(first_capture_id);
+CREATE INDEX IF NOT EXISTS sightings_last_capture ON sightings(last_capture_id);
 
 CREATE TABLE IF NOT EXISTS document_versions (
     id INTEGER PRIMARY KEY,
@@ -62,6 +65,7 @@ CREATE TABLE IF NOT EXISTS document_versions (
     capture_id INTEGER REFERENCES captures(id) DEFERRABLE INITIALLY DEFERRED,
     UNIQUE (document_id, version)
 );
+CREATE INDEX IF NOT EXISTS document_versions_capture ON document_versions(capture_id);
 
 CREATE TABLE IF NOT EXISTS near_dup_groups (
     id INTEGER PRIMARY KEY,
@@ -73,6 +77,7 @@ CREATE TABLE IF NOT EXISTS near_dup_groups (
     num_perm INTEGER NOT NULL,
     computed_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS near_dup_groups_representative ON near_dup_groups(representative_id);
 
 CREATE TABLE IF NOT EXISTS near_dup_members (
     group_id INTEGER NOT NULL REFERENCES near_dup_groups(id),
