@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.profile import find_profile
 from pipeline.classify import classify, classify_fields
+from pipeline.encoding import decode_html
+from pipeline.extract import extract
 from pipeline.taxonomy import TaxonomyError
 
 SEED = Path(__file__).parents[1] / "fixtures/seed/suixi-education-2021-disclosure-summary.txt"
@@ -107,3 +110,13 @@ def test_ambiguous_body_is_not_guessed():
 def test_profile_mapping_to_unknown_category_is_a_config_error():
     with pytest.raises(TaxonomyError, match="column '通知公告' maps to '通知'"):
         classify({"title": "x", "column": "通知公告"}, {"通知公告": "通知"})
+
+
+def test_seed_page_as_served_by_the_sample_site_gets_a_category_with_its_source():
+    url = "http://www.sxx.sample.test/zwgk/public/37/62710901.html"
+    html = Path(__file__).parents[2] / "crawler/samplesites/sites/www.sxx.sample.test"
+    html = (html / "zwgk/public/37/62710901.html").read_bytes()
+    document = extract(decode_html(html, None, None).text, url)
+    result = classify(document, find_profile("sample-suixi-jyj").columns)
+    assert result[:3] == ("监督保障", "title_keyword", "政务公开工作")
+    assert "'政府信息公开年报' is outside the" in result.reason
