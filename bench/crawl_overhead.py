@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 # Politeness off: the benchmark measures CPU cost per page, not the sites' patience.
 FAST = {
     "DOWNLOAD_DELAY": 0,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
     "CONCURRENT_REQUESTS": 16,
     "ROBOTSTXT_OBEY": False,
     "LOG_LEVEL": "ERROR",

@@ -19,18 +19,21 @@ TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 # Error pages are evidence too: let 4xx/5xx reach the spider, which archives them.
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     # Before HttpProxyMiddleware (750), which reads meta["proxy"].
     "crawler.middlewares.ForwardProxyMiddleware": 740,
+    # Above HttpCompression (590), Redirect (600) and HttpCache (900): bytes as received.
+    "crawler.warc.WarcCaptureMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
@@ -42,5 +45,10 @@ EXTRACT_ENABLED = True
 ARCHIVE_ENABLED = True
 ARCHIVE_DB_PATH = "var/gongkai.db"
 ARCHIVE_BATCH_SIZE = 200
+# WARC evidence copies (crawler.warc): default directory is warc/ beside ARCHIVE_DB_PATH.
+WARC_ENABLED = True
+WARC_DIR = ""
+WARC_MAX_SIZE = 1_000_000_000
+WARC_GZIP_LEVEL = 6
 # Set by `gongkai demo` and tests: all requests go through the local sample-site server.
 GONGKAI_PROXY = ""

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import platforms
@@ -69,13 +69,15 @@ class BureauSpider(scrapy.Spider):
             fetched_at=utc_now(),
             error=None if response.status < 400 else f"HTTP {response.status}",
             column=response.meta.get("column"),
+            warc=response.meta.get("warc"),
         )
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
-        kind = response.meta.get("kind", "list")
-        yield self._item(response, kind)
-        if response.status >= 400 or not hasattr(response, "text"):
-            return
+        yield self._item(response, response.meta.get("kind", "list"))
+        if response.status < 400 and isinstance(response, TextResponse):
+            yield from self._follow(response)
+
+    def _follow(self, response: TextResponse) -> Iterator[Request]:
         found = platforms.discover(
             response.text, response.url, self.profile_data, response.meta.get("column")
         )
