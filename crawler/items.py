@@ -28,3 +28,6 @@ class PageItem:
     declared_encoding: str | None = None
     used_encoding: str | None = None
     document: dict[str, Any] | None = None
+    # WARC pointer of the response record ({file, offset, length, record_id, ...}), set by
+    # crawler.warc.WarcCaptureMiddleware; None for failures or when WARC writing is off.
+    warc: dict[str, Any] | None = None

@@ -41,6 +41,11 @@ TYPES = {
 }
 
 
+# The Lonsun AJAX list endpoint is generated per request on real sites and sent chunked.
+CHUNKED_PATHS = {"/site/label/8888"}
+CHUNK_SIZE = 256
+
+
 @dataclass
 class HostFiles:
     info: dict  # _site.json: platform, encoding, content_type
@@ -159,7 +164,21 @@ class SampleServer:
         else:
             response = self._respond(request, host, site, path)
         self._record(request, host, path, response.status, absolute)
+        if path in CHUNKED_PATHS and request.method == "GET" and response.status == 200:
+            return await self._chunked(request, response)
         return response
+
+    async def _chunked(self, request: web.Request, response: web.Response) -> web.StreamResponse:
+        """Send the body with Transfer-Encoding: chunked, as dynamic endpoints really do."""
+        stream = web.StreamResponse(status=response.status, headers=response.headers)
+        stream.headers.pop("Content-Length", None)
+        stream.enable_chunked_encoding()
+        await stream.prepare(request)
+        body = response.body or b""
+        for start in range(0, len(body), CHUNK_SIZE):
+            await stream.write(body[start : start + CHUNK_SIZE])
+        await stream.write_eof()
+        return stream
 
     def _respond(self, request: web.Request, host: str, site: HostFiles, path: str) -> web.Response:
         key = resolve(site, path, dict(parse_qsl(request.url.query_string, keep_blank_values=True)))

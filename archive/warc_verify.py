@@ -1,0 +1,214 @@
+"""Fixity checks: every WARC record the archive points to, re-read and re-digested.
+
+For each capture with a WARC pointer: the gzip member at (file, offset, length) must
+decompress, be the record named by warc_record_id, and carry a WARC-Block-Digest and (for
+responses) a WARC-Payload-Digest that match its bytes; the payload, after undoing its
+Content-Encoding, must hash to the capture's sha256. A revisit must name a response record
+with the same payload. Downloaded attachment files are re-hashed too.
+
+Parsing is done here rather than with warcio's iterator so each problem names its record,
+file and offset, and so a flipped byte anywhere in a member is caught (gzip CRC).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import os
+import sqlite3
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CAPTURE_QUERY = """
+SELECT id, url, warc_file, warc_offset, warc_length, warc_record_id, warc_type,
+       warc_payload_digest, sha256
+FROM captures WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset
+"""
+
+
+@dataclass
+class VerifyResult:
+    counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class RecordError(Exception):
+    """One record failed a check; the message says which check."""
+
+
+def sha1_b32(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def latest_responses(db_path: str | os.PathLike) -> dict[str, tuple[str, str, str]]:
+    """url -> (payload digest, WARC date, record id) of its latest response record."""
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(captures)")}
+        if "warc_type" not in columns:
+            return {}
+        rows = conn.execute(
+            "SELECT final_url, url, warc_payload_digest, warc_date, warc_record_id FROM captures"
+            " WHERE warc_type = 'response' AND coalesce(size, 0) > 0 ORDER BY id"
+        )
+        return {final or url: (digest, date, rid) for final, url, digest, date, rid in rows}
+    finally:
+        conn.close()
+
+
+def parse_record(data: bytes) -> tuple[dict[str, str], bytes]:
+    """WARC headers (names lower-cased) and the record block of one uncompressed record."""
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"WARC/"):
+        raise RecordError("not a WARC record")
+    headers: dict[str, str] = {}
+    for line in head.decode("utf-8").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    try:
+        length = int(headers["content-length"])
+    except (KeyError, ValueError):
+        raise RecordError("no valid Content-Length") from None
+    if len(rest) < length:
+        raise RecordError(f"block truncated: {len(rest)} of {length} bytes")
+    return headers, rest[:length]
+
+
+def http_parts(block: bytes) -> tuple[dict[str, str], bytes]:
+    head, sep, payload = block.partition(b"\r\n\r\n")
+    if not sep:
+        raise RecordError("HTTP headers not terminated")
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return headers, payload
+
+
+def decode_payload(payload: bytes, encoding: str | None) -> bytes:
+    """Undo Content-Encoding the way a client would, to compare with the archived body."""
+    codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip"):
+            payload = gzip.decompress(payload)
+        elif coding == "deflate":
+            try:
+                payload = zlib.decompress(payload)
+            except zlib.error:
+                payload = zlib.decompress(payload, -zlib.MAX_WBITS)
+        elif coding != "identity":
+            raise RecordError(f"cannot decode Content-Encoding {coding!r}")
+    return payload
+
+
+def read_member(handle: object, offset: int, length: int) -> bytes:
+    handle.seek(offset)  # type: ignore[attr-defined]
+    raw = handle.read(length)  # type: ignore[attr-defined]
+    if len(raw) != length:
+        raise RecordError(f"file ends at {offset + len(raw)}, record needs {offset + length}")
+    try:
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        data = decompressor.decompress(raw) + decompressor.flush()
+    except zlib.error as exc:
+        raise RecordError(f"gzip member is corrupt ({exc})") from None
+    if not decompressor.eof or decompressor.unused_data:
+        raise RecordError("pointer does not cover exactly one gzip member")
+    return data
+
+
+def check_record(data: bytes, row: sqlite3.Row, sha_by_record: dict[str, str]) -> str:
+    """Check one record against its capture row; return its type."""
+    headers, block = parse_record(data)
+    if headers.get("warc-record-id") != row["warc_record_id"]:
+        raise RecordError(f"record id is {headers.get('warc-record-id')}")
+    if headers.get("warc-block-digest") != sha1_b32(block):
+        raise RecordError("block digest mismatch")
+    kind = headers.get("warc-type")
+    if kind != row["warc_type"]:
+        raise RecordError(f"record type is {kind}, archive says {row['warc_type']}")
+    digest = headers.get("warc-payload-digest")
+    if digest != row["warc_payload_digest"]:
+        raise RecordError("payload digest differs from the archive's")
+    http, payload = http_parts(block)
+    if kind == "response":
+        if digest != sha1_b32(payload):
+            raise RecordError("payload digest mismatch")
+        body_sha = hashlib.sha256(decode_payload(payload, http.get("content-encoding")))
+        if row["sha256"] is not None and body_sha.hexdigest() != row["sha256"]:
+            raise RecordError("decoded payload does not match the archive's sha256")
+    elif kind == "revisit":
+        original = headers.get("warc-refers-to")
+        if original not in sha_by_record:
+            raise RecordError(f"revisit refers to unknown record {original}")
+        if row["sha256"] is not None and sha_by_record[original] != row["sha256"]:
+            raise RecordError("revisit's sha256 differs from the record it refers to")
+    return kind
+
+
+def verify_captures(conn: sqlite3.Connection, base: Path, result: VerifyResult) -> None:
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(CAPTURE_QUERY).fetchall()
+    sha_by_record = {r["warc_record_id"]: r["sha256"] for r in rows if r["warc_type"] == "response"}
+    handles: dict[str, object] = {}
+    try:
+        for row in rows:
+            result.counts["records"] += 1
+            where = "record {} (capture {}, {}) in {} at offset {}".format(
+                row["warc_record_id"], row["id"], row["url"], row["warc_file"], row["warc_offset"]
+            )
+            path = base / row["warc_file"]
+            if row["warc_file"] not in handles:
+                handles[row["warc_file"]] = path.open("rb") if path.is_file() else None
+                result.counts["files"] += 1
+            handle = handles[row["warc_file"]]
+            if handle is None:
+                result.problems.append(f"{where}: WARC file is missing")
+                continue
+            try:
+                data = read_member(handle, row["warc_offset"], row["warc_length"])
+                result.counts[check_record(data, row, sha_by_record)] += 1
+            except (RecordError, OSError, UnicodeDecodeError, zlib.error, EOFError) as exc:
+                result.problems.append(f"{where}: {exc}")
+    finally:
+        for handle in handles.values():
+            if handle is not None:
+                handle.close()  # type: ignore[attr-defined]
+    result.counts["ok"] = result.counts["records"] - len(result.problems)
+
+
+def verify_files(conn: sqlite3.Connection, base: Path, result: VerifyResult) -> None:
+    """Re-hash every stored attachment file against its content address."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachment_files'").fetchone():
+        return
+    for sha, stored in conn.execute("SELECT sha256, stored_path FROM attachment_files"):
+        result.counts["attachment files"] += 1
+        path = base / stored
+        if not path.is_file():
+            result.problems.append(f"attachment file {sha} ({stored}) is missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            result.problems.append(f"attachment file {sha} ({stored}) does not match its sha256")
+
+
+def verify_archive(db_path: str | os.PathLike) -> VerifyResult:
+    """Check every WARC record and attachment file the archive at ``db_path`` refers to."""
+    db_path = Path(db_path)
+    result = VerifyResult()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(captures)")}
+        if "warc_file" in columns:
+            verify_captures(conn, db_path.resolve().parent, result)
+            result.counts["captures without WARC"] = conn.execute(
+                "SELECT count(*) FROM captures WHERE warc_file IS NULL AND status IS NOT NULL"
+            ).fetchone()[0]
+        verify_files(conn, db_path.resolve().parent, result)
+    finally:
+        conn.close()
+    return result

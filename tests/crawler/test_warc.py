@@ -1,0 +1,207 @@
+"""WARC evidence copies: a real crawl of the sample sites, then the records read back.
+
+The sample server gzips HTML when asked and sends the Lonsun AJAX fragments chunked, so a
+crawl exercises both: the payload stored in the WARC, once its Content-Encoding is undone,
+must equal the bytes the server holds for that URL.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warc_verify import decode_payload
+from crawler.samplesites.server import SampleServer, resolve
+from crawler.warc import WarcFileWriter
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = "http://www.sxx.sample.test/zwgk/public/37/62710901.html"
+FRAGMENT = (
+    "http://www.sxx.sample.test/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList"
+)
+
+
+def gongkai(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = SampleServer(port=0).start_in_thread()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def archive(server, tmp_path_factory):
+    """Two crawls of every sample site into one archive (the second one makes revisits)."""
+    db = tmp_path_factory.mktemp("warc") / "gongkai.db"
+    for _ in range(2):
+        run = gongkai("crawl", "--samples", "--proxy", server.url, "--db", str(db))
+        assert run.returncode == 0, run.stderr
+    return db
+
+
+def record_at(db: Path, warc_file: str, offset: int):
+    with (db.parent / warc_file).open("rb") as handle:
+        handle.seek(offset)
+        record = next(iter(ArchiveIterator(handle)))
+        return record, record.raw_stream.read()
+
+
+def served_bytes(server: SampleServer, url: str) -> bytes:
+    parts = urlsplit(url)
+    site = server.sites[parts.hostname]
+    return site.files[resolve(site, parts.path, dict(parse_qsl(parts.query)))]
+
+
+def first_capture(db: Path, where: str) -> tuple:
+    conn = sqlite3.connect(db)
+    row = conn.execute(
+        "select url, warc_file, warc_offset from captures where warc_type = 'response' and "
+        + where + " order by id limit 1"
+    ).fetchone()  # fmt: skip
+    conn.close()
+    assert row is not None, where
+    return row
+
+
+def test_every_fetched_capture_points_into_a_warc(archive):
+    conn = sqlite3.connect(archive)
+    missing = conn.execute(
+        "select count(*) from captures where status is not null and warc_record_id is null"
+    ).fetchone()[0]
+    total = conn.execute("select count(*) from captures where warc_file is not null").fetchone()[0]
+    assert missing == 0 and total > 400
+
+
+@pytest.mark.parametrize(
+    "where, encoding",
+    [
+        pytest.param(f"url = '{SEED}'", "gzip", id="gzip-detail-page"),
+        pytest.param(f"url like '{FRAGMENT}%'", "gzip", id="chunked-gzip-fragment"),
+        pytest.param("url like 'http://rsj.qingxi.sample.test/%.html'", "gzip", id="gbk-page"),
+    ],
+)
+def test_payload_as_received_decodes_to_what_was_served(archive, server, where, encoding):
+    url, warc_file, offset = first_capture(archive, where)
+    record, raw = record_at(archive, warc_file, offset)
+    headers = record.http_headers
+    assert headers.get_header("Content-Encoding") == encoding
+    # Twisted removed the chunked framing; the stored headers must not claim it.
+    assert headers.get_header("Transfer-Encoding") is None
+    assert raw != served_bytes(server, url)  # stored still compressed: as received
+    assert decode_payload(raw, encoding) == served_bytes(server, url)
+
+
+def test_fragment_endpoint_really_is_chunked(server, archive):
+    url, _, _ = first_capture(archive, f"url like '{FRAGMENT}%'")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", url, headers={"Accept-Encoding": "gzip"})
+    response = conn.getresponse()
+    response.read()
+    assert response.getheader("Transfer-Encoding") == "chunked"
+
+
+def test_warcio_check_passes(archive):
+    files = sorted(str(p) for p in (archive.parent / "warc").glob("*.warc.gz"))
+    assert len(files) == 8  # 4 profiles x 2 crawls
+    check = subprocess.run(
+        [str(Path(sys.executable).with_name("warcio")), "check", *files],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_second_crawl_writes_revisits_pointing_at_the_first(archive):
+    url, warc_file, _ = first_capture(archive, f"url = '{SEED}'")
+    conn = sqlite3.connect(archive)
+    offset, first_date = conn.execute(
+        "select c2.warc_offset, c1.warc_date from captures c1 join captures c2"
+        " on c1.url = c2.url and c2.warc_type = 'revisit' where c1.url = ? and"
+        " c1.warc_type = 'response'", [url],
+    ).fetchone()  # fmt: skip
+    revisit_file = conn.execute(
+        "select warc_file from captures where url = ? and warc_type = 'revisit'", [url]
+    ).fetchone()[0]
+    record, _ = record_at(archive, revisit_file, offset)
+    assert record.rec_type == "revisit"
+    assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") == url
+    assert record.rec_headers.get_header("WARC-Refers-To-Date") == first_date
+    assert "identical-payload-digest" in record.rec_headers.get_header("WARC-Profile")
+
+
+def test_verify_passes_then_fails_naming_a_corrupted_record(archive, tmp_path):
+    clean = gongkai("verify", "--db", str(archive), "--no-manifest")
+    assert clean.returncode == 0, clean.stderr
+    assert " 0 problem(s)" in clean.stdout
+    copy = tmp_path / "gongkai.db"
+    shutil.copy(archive, copy)
+    shutil.copytree(archive.parent / "warc", tmp_path / "warc")
+    conn = sqlite3.connect(copy)
+    record_id, warc_file, offset, length = conn.execute(
+        "select warc_record_id, warc_file, warc_offset, warc_length from captures"
+        " where url = ? order by id limit 1", [SEED],
+    ).fetchone()  # fmt: skip
+    conn.close()
+    with (tmp_path / warc_file).open("r+b") as handle:
+        handle.seek(offset + length // 2)
+        byte = handle.read(1)
+        handle.seek(offset + length // 2)
+        handle.write(bytes([byte[0] ^ 0x01]))
+    broken = gongkai("verify", "--db", str(copy), "--no-manifest")
+    assert broken.returncode == 1
+    assert record_id in broken.stderr and "1 problem(s)" in broken.stdout
+    assert "Traceback" not in broken.stderr
+
+
+def exchange(url: str, body: bytes) -> tuple[Request, Response]:
+    request = Request(url, headers={"Accept-Encoding": "gzip"})
+    return request, Response(url, body=body, headers={"Content-Type": "text/html"}, request=request)
+
+
+def test_files_rotate_at_max_size_each_with_warcinfo(tmp_path):
+    writer = WarcFileWriter(
+        tmp_path, "t", {"software": "test"}, max_size=2000, relative_to=tmp_path
+    )
+    # Incompressible bodies, so each exchange adds about 1 kB to the file.
+    bodies = [random.Random(i).randbytes(900) for i in range(6)]
+    pointers = [
+        writer.write_exchange(*exchange(f"http://a.test/{i}", b)) for i, b in enumerate(bodies)
+    ]
+    writer.close()
+    assert len(writer.files) >= 3
+    for path in writer.files:
+        with path.open("rb") as handle:
+            types = [r.rec_type for r in ArchiveIterator(handle)]
+        assert types[0] == "warcinfo" and types.count("warcinfo") == 1
+    last = pointers[-1]
+    data = (tmp_path / last["file"]).read_bytes()[last["offset"] : last["offset"] + last["length"]]
+    record = next(iter(ArchiveIterator(io.BytesIO(data))))
+    assert record.rec_headers.get_header("WARC-Record-ID") == last["record_id"]
+
+
+def test_same_payload_at_another_url_is_not_a_revisit(tmp_path):
+    writer = WarcFileWriter(tmp_path, "t", {"software": "test"}, relative_to=tmp_path)
+    first = writer.write_exchange(*exchange("http://a.test/1", b"same"))
+    other = writer.write_exchange(*exchange("http://a.test/2", b"same"))
+    again = writer.write_exchange(*exchange("http://a.test/1", b"same"))
+    changed = writer.write_exchange(*exchange("http://a.test/1", b"changed"))
+    writer.close()
+    assert [p["type"] for p in (first, other, again, changed)] == [
+        "response", "response", "revisit", "response",
+    ]  # fmt: skip
