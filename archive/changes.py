@@ -1,0 +1,325 @@
+"""Change history in the archive: observations of known URLs, their state, and events.
+
+The store calls :meth:`ChangeTracker.observe` for every capture inside its batch transaction
+(so a killed crawl keeps whole batches of pages *and* their events, or neither), and
+:meth:`ChangeTracker.record_listing` once per crawl with the detail URLs its list pages
+linked. What a fetch means is decided by the pure ``pipeline.soft404``; what changed between
+versions by ``pipeline.diff``. Rules:
+
+- a URL is ``removed`` only after ``removed_after`` consecutive ``missing`` observations
+  (404/410, soft-404), with [last ok, first missing] and the captures on both sides;
+  ``blocked`` and ``unreachable`` fetches neither count nor reset that run;
+- ``restored`` when a removed URL answers again; ``blocked`` once per spell of challenges;
+- ``delisted`` when a page that is still there vanishes from complete list pages;
+- ``new`` and ``changed`` when the store creates a document or a new version of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline.diff import attachment_diff, field_diff, text_diff
+from pipeline.soft404 import (
+    BLOCKED,
+    MISSING,
+    PRESENT,
+    UNREACHABLE,
+    Verdict,
+    failure_verdict,
+    observe,
+)  # fmt: skip
+
+DEFAULT_REMOVED_AFTER = 2
+EVENT_TYPES = ("new", "changed", "removed", "restored", "delisted", "blocked")
+LIST_KINDS = ("list", "fragment")
+
+
+@dataclass
+class UrlState:
+    url: str
+    site: str
+    kind: str
+    document_id: int | None = None
+    state: str = "ok"
+    missing_count: int = 0
+    last_outcome: str | None = None
+    last_observed_at: str | None = None
+    last_ok_at: str | None = None
+    last_ok_capture_id: int | None = None
+    content_capture_id: int | None = None
+    first_missing_at: str | None = None
+    first_missing_capture_id: int | None = None
+    listed: int | None = None
+    last_listed_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+STATE_COLUMNS = [f.name for f in fields(UrlState)]
+SAVE_STATE = "INSERT OR REPLACE INTO url_states ({}) VALUES ({})".format(
+    ", ".join(STATE_COLUMNS), ", ".join(":" + c for c in STATE_COLUMNS)
+)
+EVENT_COLUMNS = [
+    "type", "crawl_id", "observed_at", "document_id", "url", "site", "agency", "category",
+    "title", "reason", "interval_start", "interval_end", "before_capture_id", "after_capture_id",
+    "from_version", "to_version", "field_diff", "text_diff", "attachments",
+]  # fmt: skip
+INSERT_EVENT = "INSERT INTO events ({}) VALUES ({})".format(
+    ", ".join(EVENT_COLUMNS), ", ".join(":" + c for c in EVENT_COLUMNS)
+)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_states(conn: sqlite3.Connection, site: str | None = None) -> dict[str, UrlState]:
+    """url -> state, for one site or all."""
+    sql = f"SELECT {', '.join(STATE_COLUMNS)} FROM url_states"
+    rows = conn.execute(sql + (" WHERE site = ?" if site else ""), [site] if site else [])
+    return {row[0]: UrlState(*row) for row in rows}
+
+
+def header(headers: dict[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def body_text(capture: dict) -> str | None:
+    body = capture.get("body")
+    if not body:
+        return None
+    return body.decode(capture.get("used_encoding") or "utf-8", errors="replace")
+
+
+class ChangeTracker:
+    """Per-URL states in memory (loaded once, like the store's document map) and event writes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.states = load_states(conn)
+        self.removed_after: dict[str, int] = {}
+
+    def reload(self, conn: sqlite3.Connection) -> None:
+        self.states = load_states(conn)
+
+    def observe(
+        self,
+        conn: sqlite3.Connection,
+        capture: dict,
+        capture_id: int,
+        document_id: int | None,
+        status: str,
+        row: dict | None,
+    ) -> Verdict:
+        """Classify one capture, update its URL's state and write any event; return the verdict."""
+        if not capture.get("fetched_at"):  # the store stamps such captures "now" too
+            capture = {**capture, "fetched_at": utc_now()}
+        kind = capture.get("kind") or "detail"
+        state = self.states.get(capture["url"])
+        if kind in LIST_KINDS or (kind == "failure" and state and state.kind in LIST_KINDS):
+            verdict = failure_verdict(capture.get("status"), capture.get("error"))
+            self._list_seen(conn, capture, capture_id, verdict)
+            return verdict
+        if kind not in ("detail", "failure"):
+            return failure_verdict(capture.get("status"), capture.get("error"))
+        verdict = observe(
+            capture.get("status"), capture.get("error"),
+            None if document_id is not None else body_text(capture),
+            capture["url"], capture.get("final_url"), has_document=document_id is not None,
+        )  # fmt: skip
+        if status == "new":
+            self._event(conn, "new", capture, capture_id, document_id, row, to_version=1,
+                        attachments=row.get("attachments") or [])  # fmt: skip
+        elif status == "updated":
+            self._changed(conn, capture, capture_id, document_id, row)
+        if state is None and (document_id is None or verdict.outcome not in PRESENT):
+            return verdict  # a URL never seen ok is not a known page: nothing to track
+        if state is None:
+            state = self.states[capture["url"]] = UrlState(
+                capture["url"], capture["profile"], "detail"
+            )
+        self._detail_seen(conn, state, capture, capture_id, document_id, verdict)
+        return verdict
+
+    def _list_seen(self, conn, capture: dict, capture_id: int, verdict: Verdict) -> None:
+        url = capture["url"]
+        state = self.states.get(url) or UrlState(url, capture["profile"], capture.get("kind"))
+        if state.kind not in LIST_KINDS:
+            return
+        self.states[url] = state
+        self._touch(state, capture, verdict)
+        if verdict.outcome in PRESENT:
+            state.state, state.last_ok_at = "ok", state.last_observed_at
+            state.last_ok_capture_id = capture_id
+            self._validators(state, capture, capture_id)
+        conn.execute(SAVE_STATE, asdict(state))
+
+    @staticmethod
+    def _touch(state: UrlState, capture: dict, verdict: Verdict) -> None:
+        state.last_outcome, state.last_observed_at = verdict.outcome, capture.get("fetched_at")
+
+    @staticmethod
+    def _validators(state: UrlState, capture: dict, capture_id: int) -> None:
+        headers = capture.get("headers")
+        if capture.get("status") == 200 and capture.get("body"):
+            state.content_capture_id = capture_id
+            state.etag = header(headers, "etag")
+            state.last_modified = header(headers, "last-modified")
+        elif header(headers, "etag"):
+            state.etag = header(headers, "etag")
+
+    def _detail_seen(self, conn, state, capture, capture_id, document_id, verdict) -> None:
+        self._touch(state, capture, verdict)
+        at = state.last_observed_at
+        if verdict.outcome in PRESENT:
+            if state.state == "removed":
+                self._event(conn, "restored", capture, capture_id, state.document_id, None,
+                            interval=(state.first_missing_at, at),
+                            before=state.first_missing_capture_id)  # fmt: skip
+            state.state, state.missing_count = "ok", 0
+            state.first_missing_at = state.first_missing_capture_id = None
+            state.last_ok_at, state.last_ok_capture_id = at, capture_id
+            state.document_id = document_id or state.document_id
+            self._validators(state, capture, capture_id)
+            if capture.get("status") == 304 and state.document_id:
+                conn.execute(
+                    "UPDATE documents SET last_seen = max(last_seen, ?) WHERE id = ?",
+                    [at, state.document_id],
+                )
+        elif verdict.outcome == MISSING:
+            state.missing_count += 1
+            if state.missing_count == 1:
+                state.first_missing_at, state.first_missing_capture_id = at, capture_id
+            threshold = self.removed_after.get(state.site, DEFAULT_REMOVED_AFTER)
+            if state.state != "removed" and state.missing_count >= threshold:
+                self._event(conn, "removed", capture, capture_id, state.document_id, None,
+                            reason=verdict.reason, interval=(state.last_ok_at, state.first_missing_at),
+                            before=state.last_ok_capture_id, after=state.first_missing_capture_id)  # fmt: skip
+                state.state = "removed"
+            elif state.state != "removed":
+                state.state = "missing"
+        elif verdict.outcome == BLOCKED and state.state not in ("blocked", "removed"):
+            self._event(conn, "blocked", capture, capture_id, state.document_id, None,
+                        reason=verdict.reason, before=state.last_ok_capture_id)  # fmt: skip
+            state.state = "blocked"
+        elif verdict.outcome == UNREACHABLE and state.state == "ok":
+            state.state = "unreachable"
+        conn.execute(SAVE_STATE, asdict(state))
+
+    def _changed(self, conn, capture: dict, capture_id: int, document_id: int, row: dict) -> None:
+        versions = conn.execute(
+            "SELECT version, title, body, published_at, metadata, capture_id FROM document_versions"
+            " WHERE document_id = ? ORDER BY version DESC LIMIT 2",
+            [document_id],
+        ).fetchall()
+        if len(versions) < 2:
+            return
+        new, old = (_version_fields(v) for v in versions)
+        diff = field_diff(
+            old, new, sorted((set(old) | set(new)) - {"version", "body", "capture_id"})
+        )
+        previous = conn.execute(
+            "SELECT attachments FROM events WHERE document_id = ? AND type IN ('new', 'changed')"
+            " AND attachments IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [document_id],
+        ).fetchone()
+        attachments = row.get("attachments") or []
+        if previous is not None:  # unknown for documents archived before events existed
+            changed = attachment_diff(json.loads(previous[0]), attachments)
+            if changed:
+                diff["attachments"] = changed
+        self._event(conn, "changed", capture, capture_id, document_id, row,
+                    before=old["capture_id"], from_version=old["version"],
+                    to_version=new["version"], field_diff=diff,
+                    text_diff=text_diff(old.get("body"), new.get("body")),
+                    attachments=attachments)  # fmt: skip
+
+    def _event(self, conn, kind: str, capture: dict, capture_id: int, document_id: int | None,
+               row: dict | None, *, reason: str | None = None, interval: tuple = (None, None),
+               before: int | None = None, after: int | None = None, **extra: Any) -> None:  # fmt: skip
+        doc = row or _document(conn, document_id)
+        diff = extra.get("field_diff")
+        conn.execute(INSERT_EVENT, {
+            "type": kind, "crawl_id": capture.get("crawl_id"),
+            "observed_at": capture.get("fetched_at"), "document_id": document_id,
+            "url": capture["url"], "site": doc.get("site") or capture.get("profile"),
+            "agency": doc.get("agency"), "category": doc.get("category"),
+            "title": doc.get("title"), "reason": reason,
+            "interval_start": interval[0], "interval_end": interval[1],
+            "before_capture_id": before, "after_capture_id": after or capture_id,
+            "from_version": extra.get("from_version"), "to_version": extra.get("to_version"),
+            "field_diff": json.dumps(diff, ensure_ascii=False, sort_keys=True) if diff else None,
+            "text_diff": extra.get("text_diff") or None,
+            "attachments": _json_or_none(extra.get("attachments")),
+        })  # fmt: skip
+
+    def record_listing(
+        self, conn: sqlite3.Connection, crawl_id: int, site: str, listed: set[str],
+        complete: bool, at: str,
+    ) -> int:  # fmt: skip
+        """Record which known document URLs this crawl's list pages linked; return # delisted.
+
+        Absence only counts when every list page of the crawl was read (``complete``): a list
+        page that failed says nothing about what it links.
+        """
+        delisted = 0
+        for state in [s for s in self.states.values() if s.site == site and s.kind == "detail"]:
+            if state.url in listed:
+                state.listed, state.last_listed_at = 1, at
+            elif complete and state.listed != 0:
+                was_listed, state.listed = state.listed == 1, 0
+                if was_listed and state.state == "ok" and state.last_outcome in PRESENT:
+                    capture = {"url": state.url, "profile": site, "crawl_id": crawl_id,
+                               "fetched_at": at}  # fmt: skip
+                    self._event(conn, "delisted", capture, state.last_ok_capture_id,
+                                state.document_id, None, reason="not linked from any list page",
+                                interval=(state.last_listed_at, at))  # fmt: skip
+                    delisted += 1
+            else:
+                continue
+            conn.execute(SAVE_STATE, asdict(state))
+        return delisted
+
+
+def _version_fields(row: tuple) -> dict[str, Any]:
+    version, title, body, published_at, metadata, capture_id = row
+    fields_ = {"version": version, "title": title, "body": body, "published_at": published_at}
+    fields_.update(json.loads(metadata) if metadata else {})
+    fields_["capture_id"] = capture_id
+    return fields_
+
+
+def _document(conn: sqlite3.Connection, document_id: int | None) -> dict[str, Any]:
+    if document_id is None:
+        return {}
+    row = conn.execute(
+        "SELECT site, agency, category, title FROM documents WHERE id = ?", [document_id]
+    ).fetchone()
+    return dict(zip(("site", "agency", "category", "title"), row, strict=True)) if row else {}
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def list_events(
+    conn: sqlite3.Connection, since: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Events in the order they were recorded, optionally since a UTC time and of one type."""
+    where, params = [], []
+    if since:
+        where.append("observed_at >= ?")
+        params.append(since)
+    if kind:
+        where.append("type = ?")
+        params.append(kind)
+    sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+    cursor = conn.execute(sql + " ORDER BY id", params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
