@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import dedupe
+from archive.changes import ChangeTracker
 from archive.db import ArchiveError, open_archive
 from archive.search import cjk_bigrams
 from pipeline.classify import classify_fields
@@ -59,10 +60,30 @@ def normalise_text(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def content_hash(title: str | None, body: str | None) -> str:
-    """sha256 of the normalised title and body: layout or whitespace changes are not updates."""
+def content_hash(title: str | None, body: str | None, metadata: dict | None = None) -> str:
+    """sha256 of the normalised title and body: layout or whitespace changes are not updates.
+
+    ``metadata`` (有效性, 文号, attachments, …; see HASHED_METADATA) joins the hash when any of
+    it is present, so a page whose only edit is 现行有效 -> 失效 becomes a new version too.
+    """
     text = normalise_text(title) + "\n" + normalise_text(body)
+    present = {k: v for k, v in (metadata or {}).items() if v not in (None, "", [], {})}
+    if present:
+        text += "\n" + json.dumps(present, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Fields whose edit is a change of the document (issue 6); the column and breadcrumb are not:
+# they depend on which list page led to the URL.
+HASHED_METADATA = ("validity", "doc_no", "index_no", "written_at", "keywords")
+
+
+def hashed_metadata(document: dict) -> dict:
+    metadata = {k: _text(document.get(k)) for k in HASHED_METADATA}
+    metadata["attachments"] = sorted(
+        (a.get("url") or "", a.get("name") or "") for a in document.get("attachments") or []
+    )
+    return metadata
 
 
 def _json(value: Any) -> str | None:
@@ -110,7 +131,7 @@ def document_row(document: dict, profile: str, profile_agency: str | None) -> di
         "body": body,
         "field_sources": _json(sources),
         "warnings": _json(document.get("warnings")),
-        "content_sha256": content_hash(title, body),
+        "content_sha256": content_hash(title, body, hashed_metadata(document)),
         "category": classified.get("category"),
         "category_source": classified.get("category_source"),
         "category_raw": classified.get("category_raw"),
@@ -185,7 +206,11 @@ TOUCH_DOCUMENT = (
     "UPDATE documents SET last_seen = :last_seen, latest_capture_id = :latest_capture_id,"
     " capture_count = capture_count + 1 WHERE id = :id"
 )
-INSERT_CAPTURE = _insert_sql("captures", list(capture_row({"profile": "", "url": ""}, 0, None)))
+# What each capture showed about its URL (archive.changes, m0004), added by the writer.
+OBSERVATION_COLUMNS = ["observation", "observation_reason"]
+INSERT_CAPTURE = _insert_sql(
+    "captures", [*capture_row({"profile": "", "url": ""}, 0, None), *OBSERVATION_COLUMNS]
+)
 
 
 class ArchiveWriter:
@@ -204,6 +229,7 @@ class ArchiveWriter:
         self.db = open_archive(self.path)
         self._closed = False
         self._known = self._load_known()
+        self.changes = ChangeTracker(self.db.conn)
         self._pending: list[tuple[dict, dict | None, str, KnownDocument | None]] = []
         self._crawls: dict[int, CrawlCounts] = {}
 
@@ -313,6 +339,7 @@ class ArchiveWriter:
                 conn.execute("ROLLBACK")
             # Ids handed out for this batch no longer exist: re-read the truth.
             self._known = self._load_known()
+            self.changes.reload(conn)
             if isinstance(exc, sqlite3.Error):
                 raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
             raise
@@ -355,7 +382,14 @@ class ArchiveWriter:
                 search_rows[document_id] = (cjk_bigrams(row["title"]), cjk_bigrams(row["body"]))
             if row is not None:
                 attachments.extend(self._attachment_rows(document_id, row))
-            captures.append(capture_row(capture, capture_id, document_id))
+            verdict = self.changes.observe(conn, capture, capture_id, document_id, status, row)
+            captures.append(
+                {
+                    **capture_row(capture, capture_id, document_id),
+                    "observation": verdict.outcome,
+                    "observation_reason": verdict.reason,
+                }
+            )
         conn.executemany(INSERT_CAPTURE, captures)
         conn.executemany("DELETE FROM documents_fts WHERE rowid = ?", [(i,) for i in search_rows])
         conn.executemany(
@@ -375,10 +409,24 @@ class ArchiveWriter:
             if a.get("url")
         ]
 
+    def record_listing(self, crawl_id: int, site: str, listed: set[str], complete: bool) -> int:
+        """Flush, then record which document URLs the crawl's list pages linked (delistings)."""
+        self.flush()
+        with self.db.conn:
+            return self.changes.record_listing(
+                self.db.conn, crawl_id, site, listed, complete, utc_now()
+            )
+
     def finish_crawl(self, crawl_id: int, status: str, stats: dict | None = None) -> dict[str, int]:
-        """Flush, then record the crawl's end, status, counts and ``stats`` (JSON); return counts."""
+        """Flush, then record the crawl's end, status, counts and ``stats`` (JSON); return counts.
+
+        Bytes downloaded are the bytes Scrapy received (``downloader/response_bytes``: headers
+        and compressed bodies, 304s included) when the stats give them, else the bodies kept.
+        """
         self.flush()
         counts = self.counts(crawl_id)
+        if stats and "downloader/response_bytes" in stats:
+            counts["bytes_downloaded"] = int(stats["downloader/response_bytes"])
         self.db.execute(
             "UPDATE crawls SET finished_at = :finished_at, status = :status, stats = :stats,"
             " pages_fetched = :pages_fetched, documents_new = :documents_new,"
