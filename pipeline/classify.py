@@ -92,11 +92,21 @@ def classify_fields(
 def check_columns(taxonomy: Taxonomy, columns: Mapping[str, str], where: str = "columns") -> None:
     """Raise :class:`TaxonomyError` if a profile maps a column to a category the taxonomy lacks."""
     for column, category in columns.items():
-        if category not in taxonomy.names:
+        if mapped_category(taxonomy, category) is None:
             raise TaxonomyError(
                 f"{where}: column {column!r} maps to {category!r}, "
                 f"not a category of taxonomy {taxonomy.name}"
             )
+
+
+def mapped_category(taxonomy: Taxonomy, target: str) -> str | None:
+    """The category a profile's mapping target names: a category, or an alias of one.
+
+    Profiles are written against the Anhui names; another taxonomy lists those names as
+    aliases (招标采购 -> 政府集中采购), so the same profiles serve it."""
+    if target in taxonomy.names:
+        return target
+    return taxonomy.index.get(label_key(target))
 
 
 def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
@@ -161,7 +171,7 @@ def _from_profile(
     if not columns:
         return None
     check_columns(tax, columns)
-    by_key = {label_key(k): v for k, v in columns.items()}
+    by_key = {label_key(k): mapped_category(tax, v) for k, v in columns.items()}
     for label in [document.get("column"), *_breadcrumb(document, title)]:
         if isinstance(label, str) and label_key(label) in by_key:
             return Classification(

@@ -1,6 +1,6 @@
 """Evaluate classification against a labelled set of saved pages.
 
-A labels file (YAML) names a site profile and its pages: ``url``, expected ``category`` and
+A labels file (YAML) names the taxonomy its labels belong to, a site profile and its pages: ``url``, expected ``category`` and
 ``genre``. Each page is read from a snapshot directory laid out as ``<host>/<path>`` (the
 sample sites), extracted and classified exactly as a crawl would. Accuracy is reported overall
 and on the pages that carry their own catalogue label (信息分类/栏目), where it must be near 1.
@@ -113,6 +113,8 @@ def evaluate(
     evaluation = Evaluation()
     for path in labels_files:
         labels = load_labels(path)
+        if labels.get("taxonomy", tax.name) != tax.name:
+            continue  # labelled in another taxonomy's categories
         profile = profiles[labels["profile"]]
         for page in labels["pages"]:
             parts = urlsplit(page["url"])

@@ -127,6 +127,8 @@ def _evaluate(
     except (TaxonomyError, ProfileError, ValueError, OSError, KeyError) as exc:
         fail(f"cannot evaluate {labels_dir}: {exc}", EXIT_BAD_CONFIG)
     summary = evaluation.summary()
+    if not summary["pages"]:
+        fail(f"no labels in {labels_dir} for taxonomy {tax.name}", EXIT_BAD_CONFIG)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

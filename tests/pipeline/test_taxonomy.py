@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.taxonomy import TaxonomyError, label_key, load_taxonomy
+from pipeline.classify import classify
+from pipeline.taxonomy import TaxonomyError, available_taxonomies, label_key, load_taxonomy
 
 SEED = Path(__file__).parents[1] / "fixtures/seed/suixi-education-2021-disclosure-summary.txt"
 SEED_CATEGORIES = [
@@ -84,3 +85,18 @@ def test_bad_taxonomy_is_one_line_naming_file_and_entry(tmp_path, edit, message)
 def test_unknown_taxonomy_name_lists_the_available_ones():
     with pytest.raises(TaxonomyError, match="available: .*anhui"):
         load_taxonomy("atlantis")
+
+
+@pytest.mark.parametrize("name", available_taxonomies())
+def test_every_bundled_taxonomy_loads(name):
+    assert load_taxonomy(name).name == name
+
+
+def test_article20_taxonomy_is_selected_by_name_and_reuses_profile_mappings():
+    tax = load_taxonomy("article20")
+    assert [c.article20 for c in tax.categories] == [(i,) for i in range(1, 16)]
+    document = {"title": "2021年部门预算公开", "column": "部门预算"}
+    assert classify(document, taxonomy=tax)[:2] == ("财政预算决算", "column")
+    # Profiles name Anhui categories; article20 knows them as aliases.
+    notice = {"title": "某工程", "column": "采购公告栏"}
+    assert classify(notice, {"采购公告栏": "招标采购"}, tax)[:2] == ("政府集中采购", "profile_column")
