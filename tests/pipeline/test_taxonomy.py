@@ -99,4 +99,7 @@ def test_article20_taxonomy_is_selected_by_name_and_reuses_profile_mappings():
     assert classify(document, taxonomy=tax)[:2] == ("财政预算决算", "column")
     # Profiles name Anhui categories; article20 knows them as aliases.
     notice = {"title": "某工程", "column": "采购公告栏"}
-    assert classify(notice, {"采购公告栏": "招标采购"}, tax)[:2] == ("政府集中采购", "profile_column")
+    assert classify(notice, {"采购公告栏": "招标采购"}, tax)[:2] == (
+        "政府集中采购",
+        "profile_column",
+    )
