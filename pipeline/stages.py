@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.store import ArchiveWriter
+from pipeline.classify import classify_fields
 from pipeline.encoding import decode_html
 from pipeline.extract import ExtractionError, extract
 from pipeline.urls import canonical_url
@@ -49,6 +50,7 @@ def extract_document(item: dict[str, Any], profile: dict[str, Any]) -> dict[str,
     if not document.get("column") and item.get("column"):
         document["column"] = item["column"]
         document.setdefault("sources", {})["column"] = "list page"
+    document.update(classify_fields(document, profile.get("columns")))
     document["canonical_url"] = canonical_url(
         item["final_url"] or item["url"], profile.get("ignored_params", ())
     )
