@@ -1,12 +1,14 @@
 """Bigram FTS search vs a substring scan: recall, precision and time. Run by hand:
 
-    .venv/bin/python bench/search_recall.py 100000 [--queries 200] [--seed 1]
+    .venv/bin/python bench/search_recall.py 100000 [--queries 200] [--seed 1] [--direct]
 
 Writes N synthetic documents (county-bureau vocabulary, so words run into their neighbours
 as on real pages: 社会保障 inside 社会保障局) through ArchiveWriter into a temporary archive,
 then runs 1-4 character and two-term queries both as ``documents_fts MATCH escape_fts(q)``
 and as a ``LIKE '%q%'`` scan. The scan is the truth (instr semantics); prints recall and
-precision per query length and the median/max time of each method.
+precision per query length and the median/max time of each method. ``--direct`` skips the
+writer (classification, duplicate folding...) and inserts rows and bigram text itself, to
+measure search at sizes the full writer takes long to build.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.search import register  # noqa: E402
+from archive.db import open_archive  # noqa: E402
+from archive.search import cjk_bigrams, register  # noqa: E402
 from archive.store import ArchiveWriter  # noqa: E402
 
 VOCABULARY = (
@@ -52,6 +55,28 @@ def build(path: Path, n: int, seed: int) -> float:
                        "body": None, "kind": "detail", "fetched_at": "2024-01-01T00:00:00Z"}  # fmt: skip
             writer.add_page(capture, {"url": url, "title": title, "body": body})
         writer.finish_crawl(crawl, "finished")
+    return time.perf_counter() - started
+
+
+def build_direct(path: Path, n: int, seed: int) -> float:
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    db = open_archive(path)
+    for first in range(0, n, 1000):
+        rows = [(i, synthetic_text(rng, 6), synthetic_text(rng, rng.randint(20, 400)))
+                for i in range(first + 1, min(n, first + 1000) + 1)]  # fmt: skip
+        with db.atomic():
+            db.conn.executemany(
+                "INSERT INTO documents (id, canonical_url, url, site, title, body, first_seen,"
+                " last_seen, content_sha256) VALUES (?1, 'u' || ?1, 'u' || ?1, 'bench', ?2, ?3,"
+                " '', '', '')",
+                rows,
+            )
+            db.conn.executemany(
+                "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+                [(i, cjk_bigrams(t), cjk_bigrams(b)) for i, t, b in rows],
+            )
+    db.close()
     return time.perf_counter() - started
 
 
@@ -92,10 +117,11 @@ def main() -> None:
     parser.add_argument("documents", type=int, nargs="?", default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--direct", action="store_true", help="build without ArchiveWriter")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        write_seconds = build(path, args.documents, args.seed)
+        write_seconds = (build_direct if args.direct else build)(path, args.documents, args.seed)
         print(f"wrote {args.documents} documents in {write_seconds:.1f}s "
               f"({args.documents / write_seconds:.0f} docs/s), {path.stat().st_size / 1e6:.0f} MB")  # fmt: skip
         conn = sqlite3.connect(path)
