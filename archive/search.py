@@ -9,6 +9,9 @@ exactly the rows that contain the term as a substring (Lucene's CJK bigram appro
 Index form of a CJK run ``ABCD``: ``AB BC CD D``. The trailing unigram costs one token per
 run and makes single-character queries exact too (``X*`` matches a bigram starting with X or
 a run-final X). Non-CJK words (latin, digits) are kept as words; FTS5 folds their case.
+Punctuation separates tokens, so a term containing punctuation matches regardless of which
+punctuation sits there. The index text is not readable prose: snippets and highlighting
+must be cut from documents.body using the query's terms (bm25() ranking works as is).
 """
 
 from __future__ import annotations

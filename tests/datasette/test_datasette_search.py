@@ -52,3 +52,19 @@ def test_search_page_renders_chinese_query(client):
     assert response.status_code == 200
     assert 'value="政务公开"' in response.text
     assert "search matches" in response.text
+
+
+def test_column_search_uses_bigrams_too(client, archive_path):
+    response = client.get(
+        "/gongkai/documents.json",
+        params={"_search_title": "政务公开", "_shape": "objects", "_size": "max", "_col": "id"},
+    )
+    with sqlite3.connect(archive_path) as conn:
+        expected = [
+            r[0]
+            for r in conn.execute(
+                "select id from documents where instr(title, '政务公开') order by id"
+            )
+        ]
+    assert expected
+    assert sorted(row["id"] for row in response.json()["rows"]) == expected
