@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
 CREATE INDEX IF NOT EXISTS reports_site_year ON reports(site, year);
+CREATE INDEX IF NOT EXISTS reports_capture ON reports(capture_id);
 
 CREATE TABLE IF NOT EXISTS report_cells (
     id INTEGER PRIMARY KEY,
