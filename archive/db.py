@@ -56,8 +56,13 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
         raise ArchiveError(f"{path} is corrupt: {problems[0]}")
 
 
-def open_archive(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Database:
+def open_archive(
+    path: str | os.PathLike, create: bool = True, check: bool = True
+) -> sqlite_utils.Database:
     """Open the archive at ``path`` (creating it if allowed), check it, apply migrations.
+
+    ``check=False`` skips ``PRAGMA quick_check`` (seconds on a large archive) for callers
+    that already checked this file in the same run, such as the crawl's writer.
 
     WAL mode lets Datasette or a report read while a crawl writes. Raises ArchiveError with
     a one-line message for a missing directory, a non-database or corrupt file, or a path
@@ -73,7 +78,8 @@ def open_archive(path: str | os.PathLike, create: bool = True) -> sqlite_utils.D
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        quick_check(conn, path)
+        if check:
+            quick_check(conn, path)
         db = sqlite_utils.Database(conn)
         with db.ensure_autocommit_on():
             conn.execute("PRAGMA journal_mode = WAL")

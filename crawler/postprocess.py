@@ -19,7 +19,7 @@ def after_crawl(db_path: Path) -> dict[str, dict]:
     """Run every post-crawl step that is installed; returns their counts by step."""
     from archive.db import open_archive
 
-    db = open_archive(db_path)
+    db = open_archive(db_path, check=False)  # the crawl checked it
     results: dict[str, dict] = {}
     try:
         for module_name, function in STEPS:
