@@ -1,17 +1,12 @@
-"""datasette/classify.yml: category/genre/agency/year facets and the per-category canned query.
-
-The lead merges classify.yml into metadata.yml; this test serves the merge of the two, so it
-holds before and after that merge.
-"""
+"""Classification in Datasette (merged into metadata.yml from classify.yml): category/genre/
+agency/year facets and the per-category canned query."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from archive.db import open_archive
 from archive.dedupe import group_near_duplicates
@@ -62,14 +57,7 @@ def client(tmp_path_factory):
     db = open_archive(db_path)
     group_near_duplicates(db)
     db.close()
-    config = root / "config"
-    shutil.copytree(CONFIG, config)
-    metadata = merge(
-        yaml.safe_load((CONFIG / "metadata.yml").read_text(encoding="utf-8")),
-        yaml.safe_load((CONFIG / "classify.yml").read_text(encoding="utf-8")),
-    )
-    (config / "metadata.yml").write_text(yaml.safe_dump(metadata, allow_unicode=True), "utf-8")
-    client = Client(build_datasette(db_path, config_dir=config))
+    client = Client(build_datasette(db_path, config_dir=CONFIG))
     yield client
     client.loop.close()
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from archive.db import open_archive
 from archive.reports import parse_reports
@@ -36,19 +34,6 @@ class Client:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     root = tmp_path_factory.mktemp("reports")
-    # The lead merges reconcile.yml into metadata.yml; until then, serve the merge of both.
-    config = root / "datasette"
-    shutil.copytree(CONFIG, config)
-    metadata = yaml.safe_load((CONFIG / "metadata.yml").read_text(encoding="utf-8"))
-    extra = yaml.safe_load((CONFIG / "reconcile.yml").read_text(encoding="utf-8"))["databases"][
-        "gongkai"
-    ]
-    gongkai = metadata.setdefault("databases", {}).setdefault("gongkai", {})
-    gongkai.setdefault("tables", {}).update(extra["tables"])
-    gongkai.setdefault("queries", {}).update(extra["queries"])
-    (config / "metadata.yml").write_text(
-        yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8"
-    )
     path = root / "archive.db"
     text = SEED.read_text(encoding="utf-8")
     title = text.splitlines()[0]
@@ -73,7 +58,7 @@ def client(tmp_path_factory):
             writer.add_page(capture, document)
         writer.finish_crawl(crawl, "finished")
     parse_reports(open_archive(path))
-    client = Client(build_datasette(path, config_dir=config))
+    client = Client(build_datasette(path, config_dir=CONFIG))
     yield client
     client.loop.close()
 
