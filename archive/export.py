@@ -1,0 +1,186 @@
+"""Export documents as CSV (UTF-8 with BOM, for Excel/WPS on Chinese Windows), XLSX or JSONL.
+
+Rows stream from the cursor to the output: no row cap and no whole result in memory.
+Without a BOM, Excel reads UTF-8 CSV as the ANSI code page (GBK) and shows mojibake; the
+BOM is the one signal it honours. The same rows back ``gongkai export`` and the export link
+of the search page (which adds the search's source and matched attachment columns).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from archive.find import Search, hits_sql
+
+BOM = "\ufeff"
+FORMATS = ("csv", "xlsx", "jsonl")
+DOCUMENT_COLUMNS = (
+    "id", "agency", "title", "published_at", "written_at", "index_no", "doc_no", "category",
+    "genre", "column_name", "url", "canonical_url", "first_seen", "last_seen", "body",
+)  # fmt: skip
+SEARCH_COLUMNS = ("source", "attachment_name")
+# Excel refuses cells longer than this; XLSX cells are cut there and flagged (CSV keeps all).
+XLSX_CELL_LIMIT = 32767
+# Control characters other than tab/newline are illegal in XLSX (OOXML) cells.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class ExportError(ValueError):
+    """A bad export request (unknown agency/category, bad date); the message is one line."""
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    agency: str = ""
+    category: str = ""
+    since: str = ""
+    until: str = ""
+
+
+def check_date(value: str, name: str) -> str:
+    """``YYYY-MM-DD`` or raise ExportError naming the option."""
+    if not value:
+        return ""
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ExportError(f"{name} must be a date like 2021-12-31, got {value!r}") from None
+
+
+def check_filters(conn: sqlite3.Connection, filters: ExportFilters) -> ExportFilters:
+    """Validate the filters against the archive (an agency must exist, dates must parse)."""
+    since = check_date(filters.since, "--since")
+    until = check_date(filters.until, "--until")
+    if since and until and since > until:
+        raise ExportError(f"--since {since} is after --until {until}")
+    for column, value in (("agency", filters.agency), ("category", filters.category)):
+        if (
+            value
+            and not conn.execute(
+                f"SELECT 1 FROM documents WHERE {column} = ? LIMIT 1", [value]
+            ).fetchone()
+        ):
+            known = [r[0] for r in conn.execute(
+                f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL ORDER BY 1"
+            )]  # fmt: skip
+            raise ExportError(f"unknown {column} {value!r}; known: {'、'.join(known) or 'none'}")
+    return ExportFilters(filters.agency, filters.category, since, until)
+
+
+def documents_sql(filters: ExportFilters, paged: bool = False) -> tuple[str, dict[str, str]]:
+    """Documents matching the filters, newest first (undated last), with their params.
+
+    ``paged``: the query takes :limit and the sort key of the last row sent (:k_date, :k_id,
+    None for the first page): keyset paging, so a long export through Datasette runs as many
+    short queries, each under the SQL time limit, instead of one long one.
+    """
+    columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
+    sql = f"""SELECT {columns}, coalesce(d.published_at, '') AS k_date, d.id AS k_id
+FROM documents d
+WHERE (:agency = '' OR d.agency = :agency)
+  AND (:category = '' OR d.category = :category)
+  AND (:since = '' OR substr(d.published_at, 1, 10) >= :since)
+  AND (:until = '' OR substr(d.published_at, 1, 10) <= :until)
+  {"AND (:k_id IS NULL OR (coalesce(d.published_at, ''), d.id) < (:k_date, :k_id))" if paged else ""}
+ORDER BY k_date DESC, d.id DESC
+{"LIMIT :limit" if paged else ""}"""
+    params = {k: getattr(filters, k) for k in ("agency", "category", "since", "until")}
+    return sql, params
+
+
+def search_export_sql(search: Search) -> str:
+    """Every hit of a search (one row per hit, as counted on the search page), newest first.
+
+    Keyset-paged like documents_sql(paged=True), with :k_source and :k_file as well.
+    """
+    columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
+    return f"""SELECT {columns}, h.source, h.attachment_name,
+       coalesce(d.published_at, '') AS k_date, d.id AS k_id, h.source AS k_source,
+       coalesce(h.file_id, 0) AS k_file
+FROM ({hits_sql(search, ranked=False)}) h JOIN documents d ON d.id = h.document_id
+WHERE (:k_id IS NULL OR (coalesce(d.published_at, ''), d.id, h.source, coalesce(h.file_id, 0))
+       < (:k_date, :k_id, :k_source, :k_file))
+ORDER BY k_date DESC, d.id DESC, h.source DESC, k_file DESC
+LIMIT :limit"""
+
+
+def write_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]], out: IO[str], bom: bool = True) -> int:  # fmt: skip
+    """Write a header and the rows to a text stream; returns the number of rows."""
+    if bom:
+        out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def write_jsonl(columns: Iterable[str], rows: Iterable[Iterable[Any]], out: IO[str]) -> int:
+    names = list(columns)
+    count = 0
+    for row in rows:
+        out.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _xlsx_cell(value: Any) -> tuple[Any, bool]:
+    if not isinstance(value, str):
+        return value, False
+    value = XLSX_ILLEGAL.sub("", value)
+    if len(value) > XLSX_CELL_LIMIT:
+        return value[:XLSX_CELL_LIMIT], True
+    return value, False
+
+
+def write_xlsx(columns: Iterable[str], rows: Iterable[Iterable[Any]], out: IO[bytes]) -> int:
+    """Write a one-sheet workbook (openpyxl write-only mode keeps memory flat)."""
+    from openpyxl import Workbook
+
+    columns = list(columns)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("documents")
+    sheet.append([*columns, "truncated"])
+    count = 0
+    for row in rows:
+        cells = [_xlsx_cell(v) for v in row]
+        cut = [name for name, (_, was_cut) in zip(columns, cells, strict=True) if was_cut]
+        sheet.append([v for v, _ in cells] + [",".join(cut) or None])
+        count += 1
+    book.save(out)
+    return count
+
+
+def iter_documents(conn: sqlite3.Connection, filters: ExportFilters) -> Iterator[tuple]:
+    sql, params = documents_sql(filters)
+    cursor = conn.execute(sql, params)
+    width = len(DOCUMENT_COLUMNS)  # drop the sort-key columns
+    while batch := cursor.fetchmany(1000):
+        for row in batch:
+            yield row[:width]
+
+
+def open_readonly(path: str) -> sqlite3.Connection:
+    """A read-only connection to an existing archive (never creates or migrates one)."""
+    from pathlib import Path
+
+    from archive.db import ArchiveError, check_archive_file
+
+    db_path = Path(path).resolve()
+    check_archive_file(db_path, create=False)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT id, category FROM documents LIMIT 0")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"{db_path} is not a gongkai archive: {exc}") from None
+    return conn
