@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive import dedupe
+from archive import dedupe, files
 from archive.changes import ChangeTracker
 from archive.db import ArchiveError, open_archive
 from archive.search import cjk_bigrams
@@ -391,6 +391,7 @@ class ArchiveWriter:
                 }
             )
         conn.executemany(INSERT_CAPTURE, captures)
+        files.write_attachment_files(conn, self.path.parent, [c for c, *_ in pending])
         conn.executemany("DELETE FROM documents_fts WHERE rowid = ?", [(i,) for i in search_rows])
         conn.executemany(
             "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",

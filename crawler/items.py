@@ -31,3 +31,6 @@ class PageItem:
     # WARC pointer of the response record ({file, offset, length, record_id, ...}), set by
     # crawler.warc.WarcCaptureMiddleware; None for failures or when WARC writing is off.
     warc: dict[str, Any] | None = None
+    # For kind "attachment": what pipeline.attachments read from the bytes (sniffed type,
+    # extractor, status, text, error), set by pipeline.stages.AttachmentStage.
+    attachment: dict[str, Any] | None = None

@@ -39,6 +39,8 @@ KNOWN_KEYS = {
     "revisit",
     "attachments",
 }
+# Per-file download limit for attachments (profile ``attachments: {max_bytes: N}``).
+DEFAULT_ATTACHMENT_MAX_BYTES = 50_000_000
 SELECTOR_FIELDS = {"title", "body", "published_at", "agency", "column", "index_no", "doc_no"}
 
 
@@ -67,6 +69,7 @@ class Profile:
     sample: bool = False
     exercised_offline: bool = False
     notes: str = ""
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -175,6 +178,11 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
     pagination = _section(data, "pagination", path)
     politeness = _section(data, "politeness", path)
     columns = _section(data, "columns", path)
+    attachments = _section(data, "attachments", path)
+    for key in sorted(set(attachments) - {"max_bytes"}):
+        raise _fail(path, f"attachments.{key}", "unknown field")
+    limit = DEFAULT_ATTACHMENT_MAX_BYTES
+    max_bytes = _number(attachments, "max_bytes", path, "attachments.max_bytes", int, limit)
     encoding = data.get("encoding")
     if encoding is not None:
         import codecs
@@ -203,6 +211,7 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         sample=bool(data.get("sample", False)),
         exercised_offline=bool(data.get("exercised_offline", False)),
         notes=str(data.get("notes") or ""),
+        attachment_max_bytes=max_bytes,
         raw=data,
     )
 

@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipeline.stages.ExtractStage": 300,
+    "pipeline.stages.AttachmentStage": 400,
     "pipeline.stages.ArchiveStage": 800,
 }
 
@@ -50,5 +51,7 @@ WARC_ENABLED = True
 WARC_DIR = ""
 WARC_MAX_SIZE = 1_000_000_000
 WARC_GZIP_LEVEL = 6
+# Attachments linked from document pages are downloaded (size limit per profile) and read.
+ATTACHMENTS_ENABLED = True
 # Set by `gongkai demo` and tests: all requests go through the local sample-site server.
 GONGKAI_PROXY = ""

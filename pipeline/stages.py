@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.store import ArchiveWriter
+from pipeline.attachments import extension, extract_attachment, type_note
 from pipeline.classify import classify_fields
 from pipeline.encoding import decode_html
 from pipeline.extract import ExtractionError, extract
@@ -88,6 +89,36 @@ class ExtractStage:
             self.stats.inc_value("extract/failed")
         adapter["declared_encoding"] = data.get("declared_encoding")
         adapter["used_encoding"] = data.get("used_encoding")
+        return item
+
+
+class AttachmentStage:
+    """Read downloaded attachments: sniffed type, extracted text or the reason there is none."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AttachmentStage:
+        if not crawler.settings.getbool("ATTACHMENTS_ENABLED", True):
+            raise NotConfigured("ATTACHMENTS_ENABLED is off")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter["kind"] != "attachment" or adapter["error"] or adapter["body"] is None:
+            return item
+        reading = extract_attachment(adapter["body"])
+        url = adapter["final_url"] or adapter["url"]
+        declared = next(
+            (v for k, v in adapter["headers"].items() if k.lower() == "content-type"), None
+        )
+        adapter["attachment"] = {
+            **asdict(reading),
+            "extension": extension(url),
+            "type_note": type_note(url, declared, reading.media_type),
+        }
+        self.stats.inc_value(f"attachments/{reading.status}")
         return item
 
 

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from crawler import platforms
 from crawler.items import PageItem
 from crawler.profile import Profile, find_profile
+from pipeline.attachments import attachment_links, within_domains
 
 
 def utc_now() -> str:
@@ -90,6 +91,19 @@ class BureauSpider(scrapy.Spider):
 
     def parse_detail(self, response: Response) -> Iterator[PageItem]:
         yield self._item(response, "detail")
+        if response.status < 400 and isinstance(response, TextResponse):
+            yield from self._attachments(response)
+
+    def _attachments(self, response: TextResponse) -> Iterator[Request]:
+        """Attachment links of a document page, inside allowed domains, size-limited."""
+        for url in attachment_links(response.text, response.url):
+            if within_domains(url, self.allowed_domains):
+                meta = {"kind": "attachment", "column": response.meta.get("column"),
+                        "download_maxsize": self.profile.attachment_max_bytes}  # fmt: skip
+                yield Request(url, self.parse_attachment, errback=self.on_failure, meta=meta)
+
+    def parse_attachment(self, response: Response) -> Iterator[PageItem]:
+        yield self._item(response, "attachment")
 
     def on_failure(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
@@ -97,7 +111,11 @@ class BureauSpider(scrapy.Spider):
         if response is not None:
             yield self._item(response, request.meta.get("kind", "detail"))
             return
-        self.crawler.stats.inc_value("gongkai/fetch_failures")
+        # An attachment over its size limit (or unreachable) is recorded, not a site failure.
+        attachment = request.meta.get("kind") == "attachment"
+        self.crawler.stats.inc_value(
+            "attachments/not_fetched" if attachment else "gongkai/fetch_failures"
+        )
         yield PageItem(
             profile=self.profile.name,
             kind="failure",
