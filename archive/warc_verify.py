@@ -212,3 +212,33 @@ def verify_archive(db_path: str | os.PathLike) -> VerifyResult:
     finally:
         conn.close()
     return result
+
+
+def archive_figures(db_path: str | os.PathLike) -> dict[str, object]:
+    """WARC bytes per 1,000 captures and attachment reading outcomes, for the verify summary."""
+    db_path = Path(db_path)
+    base = db_path.resolve().parent
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "attachment_files" not in tables:
+            return {}
+        files = [row[0] for row in conn.execute("SELECT DISTINCT warc_file FROM captures")]
+        size = sum((base / f).stat().st_size for f in files if f and (base / f).is_file())
+        pages = conn.execute(
+            "SELECT count(*) FROM captures WHERE warc_file IS NOT NULL"
+        ).fetchone()[0]
+        html_pages, html_bytes = conn.execute(
+            "SELECT count(*), coalesce(sum(warc_length), 0) FROM captures"
+            " WHERE warc_file IS NOT NULL AND kind IN ('list', 'fragment', 'detail')"
+        ).fetchone()
+        statuses = dict(conn.execute("SELECT status, count(*) FROM attachment_files GROUP BY 1"))
+        not_fetched = conn.execute(
+            "SELECT count(DISTINCT url) FROM attachment_status WHERE fetch_error IS NOT NULL"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return {
+        "warc_bytes": size, "captures": pages, "html_pages": html_pages,
+        "html_bytes": html_bytes, "statuses": statuses, "not_fetched": not_fetched,
+    }  # fmt: skip

@@ -11,6 +11,34 @@ from crawler.cli.errors import EXIT_SOME_ERRORS, fail
 MAX_LISTED = 20
 
 
+def echo_figures(figures: dict) -> None:
+    """Size of the evidence copy and how well attachments could be read."""
+    if not figures:
+        return
+    pages = figures["captures"]
+    per_1000 = figures["warc_bytes"] / pages * 1000 / 1e6 if pages else 0.0
+    html = figures["html_pages"]
+    html_1000 = figures["html_bytes"] / html * 1000 / 1e6 if html else 0.0
+    click.echo(
+        f"gongkai verify: WARC {figures['warc_bytes'] / 1e6:.2f} MB for {pages} captures "
+        f"({per_1000:.2f} MB per 1,000 captures, requests and attachments included); "
+        f"HTML pages alone: {html_1000:.2f} MB per 1,000 (response records)"
+    )
+    statuses = figures["statuses"]
+    total = sum(statuses.values())
+    readable = total - statuses.get("empty file", 0) - statuses.get("no extractor", 0)
+    extracted = statuses.get("extracted", 0)
+    parts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+    click.echo(
+        f"gongkai verify: attachments: {total} distinct files ({parts or 'none'}); "
+        f"text extracted from {extracted}/{total} ({extracted / total:.0%} of files, "
+        f"{extracted}/{readable} of files with an extractor); "
+        f"{figures['not_fetched']} link(s) not fetched"
+        if total
+        else "gongkai verify: attachments: none downloaded"
+    )
+
+
 @click.command()
 @click.option(
     "--db",
@@ -45,7 +73,7 @@ def verify(db_path: Path, warc_dir: Path | None, manifest: bool) -> None:
     """
     from archive.db import ArchiveError, check_archive_file
     from archive.warc_manifest import check_chain, write_manifest
-    from archive.warc_verify import verify_archive
+    from archive.warc_verify import archive_figures, verify_archive
 
     try:
         check_archive_file(db_path, create=False)
@@ -65,6 +93,7 @@ def verify(db_path: Path, warc_dir: Path | None, manifest: bool) -> None:
         f"{counts['captures without WARC']} captures without WARC; "
         f"{len(result.problems)} problem(s)"
     )
+    echo_figures(archive_figures(db_path))
     for problem in result.problems[:MAX_LISTED]:
         click.echo(f"gongkai: mismatch: {problem}", err=True)
     if len(result.problems) > MAX_LISTED:

@@ -120,6 +120,9 @@ def test_verify_rehashes_attachment_files(crawled):
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert run.returncode == 0 and "7 attachment files" in run.stdout
+    # The figures the issue asks for: evidence size and extraction success on the samples.
+    assert "MB per 1,000 captures" in run.stdout
+    assert "text extracted from 5/7" in run.stdout and "1 link(s) not fetched" in run.stdout
 
 
 @pytest.mark.parametrize("value", [0, -1, "big", 1.5], ids=["zero", "negative", "text", "float"])
