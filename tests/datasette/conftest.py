@@ -76,11 +76,11 @@ def client(archive_path):
 
 @pytest.fixture
 def client_for():
-    """Build a client for another archive file: ``client_for(path)``."""
+    """Build a client for another archive file: ``client_for(path, config_dir=...)``."""
     clients = []
 
-    def build(path):
-        clients.append(Client(build_datasette(path)))
+    def build(path, **kwargs):
+        clients.append(Client(build_datasette(path, **kwargs)))
         return clients[-1]
 
     yield build

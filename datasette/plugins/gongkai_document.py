@@ -1,0 +1,113 @@
+"""The document page's extra sections, and archived HTML served only as a sandboxed copy.
+
+The row page of ``documents`` (templates/row-gongkai-documents.html) gets the document's
+attachments, captures, versions with a paragraph diff, and sightings. Archived HTML is never
+rendered inside the archive's pages; ``/-/capture/<id>`` serves a capture's bytes as received,
+with a Content-Security-Policy that sandboxes it (no scripts, no forms, a unique origin) and
+forbids every load except inline styles and our own/data images.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from archive.serve import DATABASE_NAME
+
+ARCHIVED_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+HTML_KINDS = ("detail", "list")
+
+
+def paragraph_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
+    """(op, paragraph) with op ' ' kept, '-' removed, '+' added; unchanged runs shortened."""
+    before = [p.strip() for p in (old or "").split("\n") if p.strip()]
+    after = [p.strip() for p in (new or "").split("\n") if p.strip()]
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+        if tag == "equal":
+            kept = before[i1:i2]
+            out += [(" ", p) for p in kept] if len(kept) <= 2 else [
+                (" ", kept[0]), (" ", f"…（{len(kept) - 2} 段未变 unchanged paragraphs）…"),
+                (" ", kept[-1])]  # fmt: skip
+            continue
+        out += [("-", p) for p in before[i1:i2]] + [("+", p) for p in after[j1:j2]]
+    return out
+
+
+async def document_extras(datasette, document_id: int) -> dict:
+    db = datasette.get_database(DATABASE_NAME)
+    tables = set(await db.table_names()) | set(await db.view_names())
+    params = {"id": document_id}
+    attachments_sql = (
+        "SELECT url, name, ext, http_status, text_status, text_chars, media_type"
+        " FROM attachment_status WHERE document_id = :id ORDER BY id"
+        if "attachment_status" in tables
+        else "SELECT url, name, ext FROM attachments WHERE document_id = :id ORDER BY id"
+    )
+    extras = {
+        "attachments": [dict(r) for r in await db.execute(attachments_sql, params)],
+        "captures": [dict(r) for r in await db.execute(
+            "SELECT id, fetched_at, status, kind, error, size, body IS NOT NULL AS has_body"
+            " FROM captures WHERE document_id = :id ORDER BY fetched_at DESC, id DESC", params)],
+        "versions": [],
+        "sightings": [],
+    }  # fmt: skip
+    if "document_versions" in tables:
+        versions = [dict(r) for r in await db.execute(
+            "SELECT version, title, body, published_at, first_seen, last_seen, capture_id"
+            " FROM document_versions WHERE document_id = :id ORDER BY version", params)]  # fmt: skip
+        for older, newer in zip(versions, versions[1:], strict=False):
+            newer["diff"] = paragraph_diff(older["body"], newer["body"])
+            newer["title_changed"] = older["title"] != newer["title"]
+        extras["versions"] = versions
+    if "sightings" in tables:
+        extras["sightings"] = [dict(r) for r in await db.execute(
+            "SELECT url, column_name, first_seen, last_seen, times_seen FROM sightings"
+            " WHERE document_id = :id ORDER BY first_seen", params)]  # fmt: skip
+    return extras
+
+
+@hookimpl
+def extra_template_vars(view_name, table, request, datasette):
+    if view_name != "row" or table != "documents" or request is None:
+        return {}
+
+    async def inner():
+        try:
+            document_id = int(request.url_vars.get("pks", ""))
+        except ValueError:
+            return {}
+        return {"gongkai": await document_extras(datasette, document_id)}
+
+    return inner
+
+
+async def archived_copy(datasette, request):
+    """A capture's HTML as received, sandboxed; 404 for anything but an HTML page capture."""
+    db = datasette.get_database(DATABASE_NAME)
+    row = (
+        await db.execute(
+            "SELECT body, used_encoding, declared_encoding, kind FROM captures WHERE id = :id",
+            {"id": int(request.url_vars["capture_id"])},
+        )
+    ).first()
+    if row is None or row["body"] is None or row["kind"] not in HTML_KINDS:
+        return Response.text("没有可显示的存档网页 No archived page here.", status=404)
+    charset = row["used_encoding"] or row["declared_encoding"] or "utf-8"
+    return Response(
+        bytes(row["body"]),
+        content_type=f"text/html; charset={charset}",
+        headers={
+            "Content-Security-Policy": ARCHIVED_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "private, max-age=3600",
+        },
+    )
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/capture/(?P<capture_id>\d+)$", archived_copy)]
