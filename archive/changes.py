@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -104,9 +105,14 @@ class ChangeTracker:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.states = load_states(conn)
         self.removed_after: dict[str, int] = {}
+        self._event_counts: dict[int | None, Counter[str]] = {}
 
     def reload(self, conn: sqlite3.Connection) -> None:
         self.states = load_states(conn)
+
+    def event_counts(self, crawl_id: int | None) -> dict[str, int]:
+        """Events written so far for a crawl, by type (for the crawl's stats and summary)."""
+        return dict(self._event_counts.get(crawl_id, {}))
 
     def observe(
         self,
@@ -244,6 +250,7 @@ class ChangeTracker:
                row: dict | None, *, reason: str | None = None, interval: tuple = (None, None),
                before: int | None = None, after: int | None = None, **extra: Any) -> None:  # fmt: skip
         doc = row or _document(conn, document_id)
+        self._event_counts.setdefault(capture.get("crawl_id"), Counter())[kind] += 1
         diff = extra.get("field_diff")
         conn.execute(INSERT_EVENT, {
             "type": kind, "crawl_id": capture.get("crawl_id"),

@@ -63,6 +63,8 @@ class Profile:
     selectors: dict[str, list[str]] = field(default_factory=dict)
     delay: float = 1.0
     concurrency: int = 2
+    off_peak: str | None = None  # "22:00-06:00", Beijing time: when the site may be crawled
+    timeout: float | None = None  # seconds per request, for slow sites (else DOWNLOAD_TIMEOUT)
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     ignored_params: tuple[str, ...] = ()
@@ -150,6 +152,36 @@ def _selectors(data: dict, path: Path) -> dict[str, list[str]]:
     return {k: list(_str_list(selectors, k, path)) for k in selectors}
 
 
+def _politeness_extras(politeness: dict, path: Path) -> tuple[str | None, float | None]:
+    from crawler.politeness import parse_window
+
+    unknown = sorted(set(politeness) - {"delay", "concurrency", "off_peak", "timeout"})
+    if unknown:
+        raise _fail(path, f"politeness.{unknown[0]}", "unknown field")
+    off_peak = politeness.get("off_peak")
+    if off_peak is not None:
+        try:
+            parse_window(off_peak)
+        except ValueError as exc:
+            raise _fail(path, "politeness.off_peak", str(exc)) from None
+    timeout = politeness.get("timeout")
+    if timeout is not None:
+        timeout = _number(politeness, "timeout", path, "politeness.timeout", float, None)
+        if timeout <= 0:
+            raise _fail(path, "politeness.timeout", "must be more than 0 seconds")
+    return off_peak, timeout
+
+
+def _revisit(data: dict, path: Path) -> None:
+    from crawler.revisit import parse_policy
+
+    try:
+        parse_policy(data.get("revisit"))
+    except ValueError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise _fail(path, field, problem) from None
+
+
 def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
     """Validate a profile mapping (as loaded from YAML) and return a :class:`Profile`."""
     path = Path(path)
@@ -191,6 +223,8 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
             codecs.lookup(str(encoding))
         except LookupError:
             raise _fail(path, "encoding", f"unknown encoding {encoding!r}") from None
+    off_peak, timeout = _politeness_extras(politeness, path)
+    _revisit(data, path)
     return Profile(
         name=name,
         agency=data["agency"].strip(),
@@ -205,6 +239,8 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         selectors=_selectors(data, path),
         delay=_number(politeness, "delay", path, "politeness.delay", float, 1.0),
         concurrency=_number(politeness, "concurrency", path, "politeness.concurrency", int, 2),
+        off_peak=off_peak,
+        timeout=timeout,
         encoding=encoding,
         columns={str(k): str(v) for k, v in columns.items()},
         ignored_params=_str_list(data, "ignored_params", path),

@@ -31,6 +31,8 @@ class SiteResult:
     unparsed: int = 0
     fetch_errors: int = 0
     bytes: int = 0
+    not_modified: int = 0
+    events: dict[str, int] = field(default_factory=dict)
 
     @property
     def reachable(self) -> bool:
@@ -44,18 +46,33 @@ class SiteResult:
 class RunResult:
     sites: list[SiteResult] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # outside their off-peak window
 
     def total(self, name: str) -> int:
         return sum(getattr(site, name) for site in self.sites)
 
     def summary(self) -> str:
+        events = {}
+        for site in self.sites:
+            for kind, count in site.events.items():
+                events[kind] = events.get(kind, 0) + count
+        changes = ", ".join(f"{n} {k}" for k, n in sorted(events.items())) or "none"
+        skipped = f", {len(self.skipped)} skipped (off-peak window)" if self.skipped else ""
         return (
-            f"gongkai: {len(self.sites)} site(s), {self.total('pages')} pages fetched "
-            f"({self.total('bytes') / 1e6:.1f} MB), documents {self.total('new')} new, "
+            f"gongkai: {len(self.sites)} site(s){skipped}, {self.total('pages')} pages fetched "
+            f"({human_bytes(self.total('bytes'))} downloaded, {self.total('not_modified')} "
+            f"not modified), documents {self.total('new')} new, "
             f"{self.total('updated')} updated, {self.total('unchanged')} unchanged; "
+            f"events: {changes}; "
             f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors "
             f"in {self.seconds:.1f}s"
         )
+
+
+def human_bytes(count: int) -> str:
+    if count < 1_000_000:
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1e6:.1f} MB"
 
 
 def crawl_settings(
@@ -93,7 +110,10 @@ def site_result(profile: str, stats: dict[str, Any]) -> SiteResult:
         unchanged=stats.get("archive/unchanged", 0),
         unparsed=stats.get("extract/failed", 0) + stats.get("extract/not_html", 0),
         fetch_errors=stats.get("gongkai/fetch_failures", 0) + stats.get("archive/http_errors", 0),
-        bytes=stats.get("archive/bytes", 0),
+        # As received (compressed bodies and headers, 304s included), not as archived.
+        bytes=stats.get("downloader/response_bytes", stats.get("archive/bytes", 0)),
+        not_modified=stats.get("gongkai/not_modified", 0),
+        events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},
     )
 
 

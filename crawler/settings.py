@@ -22,6 +22,8 @@ DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# 429 and 503 are crawler.politeness's (Retry-After, backoff per host), not blind retries.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 # Error pages are evidence too: let 4xx/5xx reach the spider, which archives them.
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
@@ -34,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ForwardProxyMiddleware": 740,
     # Above HttpCompression (590), Redirect (600) and HttpCache (900): bytes as received.
     "crawler.warc.WarcCaptureMiddleware": 950,
+    # Next to RetryMiddleware (550): holds a retried 429/503 until its Retry-After.
+    "crawler.politeness.BackoffMiddleware": 560,
 }
 
 ITEM_PIPELINES = {
@@ -53,5 +57,13 @@ WARC_MAX_SIZE = 1_000_000_000
 WARC_GZIP_LEVEL = 6
 # Attachments linked from document pages are downloaded (size limit per profile) and read.
 ATTACHMENTS_ENABLED = True
+# Revisit policy and conditional GET of known pages (crawler.revisit; profile `revisit:`).
+REVISIT_ENABLED = True
+# Retry-After / backoff for 429 and 503 (crawler.politeness).
+POLITENESS_BACKOFF_ENABLED = True
+POLITENESS_BACKOFF_CODES = [429, 503]
+POLITENESS_BACKOFF_RETRIES = 2
+POLITENESS_BACKOFF_BASE = 5.0
+POLITENESS_BACKOFF_MAX = 600.0
 # Set by `gongkai demo` and tests: all requests go through the local sample-site server.
 GONGKAI_PROXY = ""

@@ -63,6 +63,14 @@ class Verdict:
     reason: str | None = None
 
 
+class NotADocument(Exception):
+    """Raised for a 200 page that is a soft-404 or a challenge, not the document."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.reason)
+        self.verdict = verdict
+
+
 def is_home_or_parent(url: str, final_url: str | None) -> bool:
     """True when ``final_url`` is the site's home page or a directory page above ``url``."""
     if not final_url or final_url == url:

@@ -20,6 +20,7 @@ from pipeline.attachments import extension, extract_attachment, type_note
 from pipeline.classify import classify_fields
 from pipeline.encoding import decode_html
 from pipeline.extract import ExtractionError, extract
+from pipeline.soft404 import NotADocument, page_verdict
 from pipeline.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ def extract_document(item: dict[str, Any], profile: dict[str, Any]) -> dict[str,
     """Decode and extract one fetched detail page; raise ExtractionError when it can't be read."""
     decoded = decode_html(item["body"], header_charset(item["headers"]), profile.get("encoding"))
     item["declared_encoding"], item["used_encoding"] = decoded.declared, decoded.used
+    # A soft-404 or challenge page must not become (or overwrite) a document.
+    verdict = page_verdict(decoded.text, item["url"], item["final_url"])
+    if verdict.outcome != "ok":
+        raise NotADocument(verdict)
     document = extract(decoded.text, item["final_url"] or item["url"], profile.get("selectors"))
     document["site"] = profile["name"]
     if not document.get("agency"):
@@ -84,6 +89,9 @@ class ExtractStage:
         try:
             adapter["document"] = extract_document(data, profile)
             self.stats.inc_value("extract/documents")
+        except NotADocument as exc:
+            adapter["error"] = exc.verdict.reason
+            self.stats.inc_value(f"extract/{exc.verdict.outcome}")
         except ExtractionError as exc:
             adapter["error"] = f"extraction failed: {exc}"
             self.stats.inc_value("extract/failed")
@@ -165,6 +173,10 @@ class ArchiveStage:
     def open_spider(self) -> None:
         self.writer = shared_writer(self.db_path, self.batch_size)
         self.crawl_id = self.writer.start_crawl(self.crawler.spider.profile.name)
+        revisit = getattr(self.crawler.spider, "revisit", None)
+        if revisit is not None:
+            name = self.crawler.spider.profile.name
+            self.writer.changes.removed_after[name] = revisit.policy.removed_after
 
     def process_item(self, item: Any) -> Any:
         data = asdict(item) if hasattr(item, "__dataclass_fields__") else dict(item)
@@ -178,6 +190,14 @@ class ArchiveStage:
         return item
 
     def close_spider(self) -> None:
+        revisit = getattr(self.crawler.spider, "revisit", None)
+        if revisit is not None and revisit.loaded:
+            self.writer.record_listing(
+                self.crawl_id, self.crawler.spider.profile.name, revisit.listed,
+                revisit.lists_complete,
+            )  # fmt: skip
+        for kind, count in self.writer.changes.event_counts(self.crawl_id).items():
+            self.stats.set_value(f"events/{kind}", count)
         stats = self.stats.get_stats()
         status = (
             "finished"

@@ -43,10 +43,19 @@ def select_profiles(
     return chosen
 
 
-def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_file: Path) -> int:
+def crawl_and_report(
+    profiles: list[Profile], db_path: Path, proxy: str, log_file: Path, ignore_window: bool = False
+) -> int:
     """Run the crawl, post-process the archive, print one summary line; return the exit code."""
+    from crawler.politeness import in_window
     from crawler.postprocess import after_crawl
-    from crawler.run import run_crawl
+    from crawler.run import RunResult, run_crawl
+
+    skipped = [p.name for p in profiles if not ignore_window and not in_window(p.off_peak)]
+    profiles = [p for p in profiles if p.name not in skipped]
+    if not profiles:  # every site is outside its off-peak window: nothing to do, not an error
+        click.echo(RunResult(skipped=skipped).summary())
+        return 0
 
     if not db_path.parent.is_dir():
         fail(f"{db_path}: directory {db_path.parent} does not exist")
@@ -54,6 +63,7 @@ def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_fil
         with archive_lock(db_path):
             check_database(db_path)
             result = run_crawl(profiles, db_path, proxy=proxy, log_file=log_file)
+            result.skipped = skipped
             after_crawl(db_path)
     except LockedError as exc:
         fail(str(exc), EXIT_LOCKED)
@@ -91,11 +101,17 @@ def crawl_and_report(profiles: list[Profile], db_path: Path, proxy: str, log_fil
     default=None,
     help="Scrapy log (default: logs/crawl-<time>.log beside the database).",
 )
-def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file) -> None:
+@click.option(
+    "--ignore-window",
+    is_flag=True,
+    help="Crawl even sites whose profile's politeness.off_peak window is closed.",
+)
+def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_window) -> None:
     """Crawl bureau sites into the archive and print a one-line summary.
 
     Exit codes: 0 ok, 1 finished with some fetch errors, 2 bad configuration,
-    3 another crawl holds this database's lock, 4 nothing reachable.
+    3 another crawl holds this database's lock, 4 nothing reachable. Sites whose profile
+    sets politeness.off_peak (Beijing time) are skipped outside that window (exit 0).
 
     \b
     Example:
@@ -103,5 +119,6 @@ def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file) -> None:
         gongkai crawl --all --db var/gongkai.db
     """
     profiles = select_profiles(names, all_, samples, profiles_dir)
-    code = crawl_and_report(profiles, db_path, proxy, log_file or default_log_file(db_path))
+    log_file = log_file or default_log_file(db_path)
+    code = crawl_and_report(profiles, db_path, proxy, log_file, ignore_window)
     raise SystemExit(code)

@@ -88,8 +88,16 @@ def resolve(site: HostFiles, path: str, query: dict[str, str]) -> str | None:
 class SampleServer:
     """The sample-site server; use ``start_in_thread()`` from sync code or ``start()`` in a loop."""
 
-    def __init__(self, port: int = 0, root: Path = SITES_DIR, log_path: Path | None = None):
+    def __init__(
+        self,
+        port: int = 0,
+        root: Path = SITES_DIR,
+        log_path: Path | None = None,
+        overrides: dict | None = None,
+    ):
         self.port, self.root, self.log_path = port, root, log_path
+        # (host, path) -> crawler.samplesites.mutate.Override: mutation mode's odd answers.
+        self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
         self.requests: list[dict] = []
         self._gzipped: dict[tuple[str, str], bytes] = {}
@@ -161,6 +169,8 @@ class SampleServer:
                 "sample-sites: refused request for unknown host %s (%s)", host, request.raw_path
             )
             response = web.Response(status=502, text="502 Bad Gateway: not a sample site\n")
+        elif (host, path) in self.overrides:
+            response = await self._override(self.overrides[(host, path)])
         else:
             response = self._respond(request, host, site, path)
         self._record(request, host, path, response.status, absolute)
@@ -179,6 +189,16 @@ class SampleServer:
             await stream.write(body[start : start + CHUNK_SIZE])
         await stream.write_eof()
         return stream
+
+    @staticmethod
+    async def _override(override) -> web.Response:
+        if override.delay:
+            await asyncio.sleep(override.delay)  # a page that hangs: the crawler times out
+        headers = {"Server": "nginx", "Content-Type": "text/html; charset=utf-8"}
+        if override.retry_after is not None:
+            headers["Retry-After"] = str(override.retry_after)
+        body = override.body if override.body is not None else b"<html><body>error</body></html>"
+        return web.Response(status=override.status or 200, body=body, headers=headers)
 
     def _respond(self, request: web.Request, host: str, site: HostFiles, path: str) -> web.Response:
         key = resolve(site, path, dict(parse_qsl(request.url.query_string, keep_blank_values=True)))
@@ -232,6 +252,13 @@ class SampleServer:
                 log.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def serve(port: int = 0, root: Path = SITES_DIR, log_path: Path | None = None) -> SampleServer:
+def serve(
+    port: int = 0,
+    root: Path = SITES_DIR,
+    log_path: Path | None = None,
+    overrides: dict | None = None,
+) -> SampleServer:
     """Start the sample sites in a background thread and return the running server."""
-    return SampleServer(port=port, root=root, log_path=log_path).start_in_thread()
+    return SampleServer(
+        port=port, root=root, log_path=log_path, overrides=overrides
+    ).start_in_thread()

@@ -12,12 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import platforms
 from crawler.items import PageItem
 from crawler.profile import Profile, find_profile
+from crawler.revisit import RevisitPlan, parse_policy
 from pipeline.attachments import attachment_links, within_domains
 
 
@@ -47,15 +51,49 @@ class BureauSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile_data = self.profile.as_dict()
         self.allowed_domains = list(self.profile.allowed_domains)
+        # Which known pages to revisit and how (crawler.revisit); loaded from the archive.
+        self.revisit = RevisitPlan(parse_policy(self.profile.raw.get("revisit")))
+        self._revisited_unlisted = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BureauSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.settings.getbool("REVISIT_ENABLED", True):
+            self.revisit.load(self.settings.get("ARCHIVE_DB_PATH"), self.profile.name)
         for url in self.profile.start_urls:
             yield self._request(url, "list")
+        for url, column in self.revisit.due_pages():
+            yield self._request(url, "detail", column)
 
-    def _request(self, url: str, kind: str, column: str | None = None) -> Request:
+    def _request(
+        self, url: str, kind: str, column: str | None = None, force: bool = False
+    ) -> Request | None:
+        if kind == "detail" and not force and not self.revisit.wants(url):
+            return None  # known and not due this run (its listing is still recorded)
+        self.revisit.requested.add(url)
         meta: dict[str, Any] = {"kind": kind, "column": column}
+        if self.profile.timeout:
+            meta["download_timeout"] = self.profile.timeout
         callback = self.parse_detail if kind == "detail" else self.parse_list
-        return Request(url, callback=callback, errback=self.on_failure, meta=meta)
+        return Request(
+            url, callback=callback, errback=self.on_failure, meta=meta,
+            headers=self.revisit.headers(url),
+        )  # fmt: skip
+
+    def on_idle(self) -> None:
+        """Before closing, fetch known pages the lists no longer link: delisted, or gone?"""
+        if self._revisited_unlisted:
+            return
+        self._revisited_unlisted = True
+        pending = self.revisit.unlisted_known()
+        for url, column in pending:
+            self.crawler.engine.crawl(self._request(url, "detail", column, force=True))
+        if pending:
+            raise DontCloseSpider
 
     def _item(self, response: Response, kind: str) -> PageItem:
         redirects = response.meta.get("redirect_urls") or []
@@ -75,7 +113,12 @@ class BureauSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
         yield self._item(response, response.meta.get("kind", "list"))
-        if response.status < 400 and isinstance(response, TextResponse):
+        if response.status == 304:  # unchanged since the archived copy: follow that copy
+            self.crawler.stats.inc_value("gongkai/not_modified")
+            response = self.revisit.replay(response) or response
+        if response.status >= 300:
+            self.revisit.lists_complete = False
+        elif isinstance(response, TextResponse):
             yield from self._follow(response)
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
@@ -86,10 +129,14 @@ class BureauSpider(scrapy.Spider):
             yield self._request(url, "list", found.column)
         for url in found.fragment_urls:
             yield self._request(url, "fragment", found.column)
+        self.revisit.listed.update(url for url, _ in found.detail_urls)
         for url, column in found.detail_urls:
-            yield self._request(url, "detail", column or found.column)
+            if request := self._request(url, "detail", column or found.column):
+                yield request
 
     def parse_detail(self, response: Response) -> Iterator[PageItem]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("gongkai/not_modified")
         yield self._item(response, "detail")
         if response.status < 400 and isinstance(response, TextResponse):
             yield from self._attachments(response)
@@ -116,6 +163,8 @@ class BureauSpider(scrapy.Spider):
         self.crawler.stats.inc_value(
             "attachments/not_fetched" if attachment else "gongkai/fetch_failures"
         )
+        if request.meta.get("kind") in ("list", "fragment"):
+            self.revisit.lists_complete = False
         yield PageItem(
             profile=self.profile.name,
             kind="failure",
