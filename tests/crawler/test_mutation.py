@@ -145,8 +145,12 @@ def test_removal_evidence_brackets_the_interval(runs):
         " from events where type = 'removed'"
     ):
         assert start < end
-        b = conn.execute("select status, observation, fetched_at from captures where id = ?", [before]).fetchone()
-        a = conn.execute("select status, observation, fetched_at from captures where id = ?", [after]).fetchone()
+        b = conn.execute(
+            "select status, observation, fetched_at from captures where id = ?", [before]
+        ).fetchone()
+        a = conn.execute(
+            "select status, observation, fetched_at from captures where id = ?", [after]
+        ).fetchone()
         assert b[1] in ("ok", "not_modified") and b[2] == start
         assert a[1] == "missing" and a[2] == end
         assert reason in ("HTTP 404", "soft-404: 您访问的页面不存在")
