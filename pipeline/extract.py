@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from pipeline.body import attachments, find_body
 from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
-from pipeline.selectors import Selectors, applicable, compile_css, load_selectors
-from pipeline.text import element_text, inline_text, normalise_space, paragraphs
+from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
+from pipeline.text import inline_text, normalise_space, paragraphs
+from pipeline.titles import clean_title_tag
 
 FIELDS = tuple(
     "url title agency published_at index_no doc_no written_at column keywords validity"
@@ -36,10 +37,10 @@ FIELD_STEPS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_STEPS = ("meta", "table", "text")
 DATE_FIELDS = ("published_at", "written_at")
-MIN_BODY_CHARS = 2
-MAX_LINK_DENSITY = 0.5
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—| - | – )\s*")
+# Bytes no HTML page contains: a binary file decoded as text.
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\ufffd]")
+_MARKUP = re.compile(r"<(?:[a-z][a-z0-9]*|!doctype)[\s/>]", re.IGNORECASE)
 _SITE_PREFIX_SEPARATOR = re.compile(r"^\s*(?:_|\||｜|--|——|—|-|–|:|：)\s*")
 _CRUMB_LABEL = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*")
@@ -62,6 +63,9 @@ def parse_html(html: str) -> etree._Element:
     html = _XML_DECL.sub("", html, count=1)  # lxml refuses str input with an encoding decl
     if not html.strip():
         raise ExtractionError("empty page")
+    head = html[:4096]
+    if len(_BINARY.findall(head)) > 8 or not _MARKUP.search(html[:65536]):
+        raise ExtractionError("not an HTML page")
     try:
         root = etree.fromstring(html, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
@@ -88,11 +92,9 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     # (2) the 信息公开 metadata table or label/value list.
     found["table"] = label_values(root, known)
     # Title selectors and <title> come before text patterns, which search near the title.
-    title_tag = _title_tag(root, found["meta"].get("site_name"))
+    title_tag = clean_title_tag(root, found["meta"].get("site_name"), found["meta"].get("column"))
     found["selector"] = {"title": _selected_title(root, known, title_tag)}
     found["title_tag"] = {"title": title_tag}
-    # (4) body container list, (5) largest text block as the fallback.
-    body, body_step, body_element = _body(root, known, found["profile"].get("body"))
     body_root = root.find("body")
     page_text = "\n".join(paragraphs(body_root if body_root is not None else root))
     crumbs = _breadcrumb(root, known, search_labels="位置" in html)
@@ -101,6 +103,10 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     record: dict[str, Any] = {field: None for field in FIELDS}
     sources: dict[str, str] = {}
     _fill(record, sources, found, warnings, "title")
+    # (4) body container list, (5) largest text block as the fallback.
+    body, body_step, body_element = find_body(
+        root, known, found["profile"].get("body"), record["title"], html
+    )
     # (3) text patterns (来源:X发布时间:Y, 发布日期：…) searched from the title onward.
     found["text"] = _text_patterns(page_text, record["title"], known)
     for field in METADATA_FIELDS:
@@ -112,12 +118,11 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
         raise ExtractionError("no title and no body found")
     if not body:
         warnings.append("no body text found")
-    scope = body_element if body_element is not None else root
     record.update(
         url=url,
         body=body or None,
         breadcrumb=crumbs,
-        attachments=_attachments(root, scope, url, known),
+        attachments=attachments(root, body_element, url, known),
         sources=sources,
         warnings=warnings,
     )
@@ -144,12 +149,13 @@ def _site_name_removed(meta: dict[str, str], warnings: list[str]) -> dict[str, s
 
 def _for_page(known: Selectors, html: str) -> Selectors:
     """The default selectors that can possibly match this page (see ``applicable``)."""
+    names = page_names(html)
     return replace(
         known,
-        title=applicable(known.title, html),
-        title_generic=applicable(known.title_generic, html),
-        body=applicable(known.body, html),
-        breadcrumb=applicable(known.breadcrumb, html),
+        title=applicable(known.title, names),
+        title_generic=applicable(known.title_generic, names),
+        body=applicable(known.body, names),
+        breadcrumb=applicable(known.breadcrumb, names),
     )
 
 
@@ -157,7 +163,7 @@ def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: 
     """Take the field from the first step that has it; dates may gain a time later."""
     for step in FIELD_STEPS.get(field, DEFAULT_STEPS):
         raw = found.get(step, {}).get(field)
-        if not raw:
+        if not raw or (field == "agency" and raw in _agency_ignore()):
             continue
         value = parse_date(raw) if field in DATE_FIELDS else raw
         if value is None:
@@ -170,6 +176,10 @@ def _fill(record: dict, sources: dict, found: dict, warnings: list[str], field: 
         elif field in DATE_FIELDS and value[:10] != record[field][:10]:
             # Keep the earlier step's date, but say the page disagrees with itself.
             warnings.append(f"{field}: {sources[field]} says {record[field]}, {step} says {value}")
+
+
+def _agency_ignore() -> frozenset[str]:
+    return load_selectors().agency_ignore
 
 
 def _first_text(
@@ -203,88 +213,6 @@ def _profile_values(root: etree._Element, overrides: dict) -> dict[str, Any]:
         values[field] = _first_text(root, chosen) if chosen else None
     values["body"] = [(css, compile_css(css)) for css in overrides.get("body") or []]
     return values
-
-
-def _title_tag(root: etree._Element, site_name: str | None) -> str | None:
-    """``<title>`` minus the site suffix: the longest part between separators."""
-    element = root.find(".//title")
-    text = normalise_space("".join(element.itertext())) if element is not None else ""
-    if not text:
-        return None
-    parts = [p for p in _TITLE_SEPARATORS.split(text) if p and p != site_name]
-    return max(parts, key=len) if parts else None
-
-
-def _body(
-    root: etree._Element, known: Selectors, profile_body: list
-) -> tuple[str | None, str, etree._Element | None]:
-    """(4) the first known container with text (longest match per selector), else (5)."""
-    for step, selectors in (("profile", profile_body), ("container", known.body)):
-        for _css, selector, *_ in selectors:
-            best: tuple[int, str, etree._Element | None] = (0, "", None)
-            for element in selector(root):
-                text = _without_metadata(element_text(element), known)
-                if len(text) > best[0]:
-                    best = (len(text), text, element)
-            if best[0] >= MIN_BODY_CHARS and not _mostly_links(best[2], best[1], known):
-                return best[1], step, best[2]
-    element = _largest_block(root)
-    if element is not None:
-        text = _without_metadata(element_text(element), known)
-        if len(text) >= MIN_BODY_CHARS and not _mostly_links(element, text, known):
-            return text, "largest_block", element
-    return None, "", None
-
-
-def _mostly_links(element: etree._Element | None, text: str, known: Selectors) -> bool:
-    """A navigation box, not a document: most of its text is link text.
-
-    A generic selector such as ``.content`` can match a page-wide wrapper whose only text
-    left after removing the metadata block is the menu. ``text`` is the cleaned body text;
-    links to documents (附件.pdf) are content, not navigation.
-    """
-    if element is None:
-        return True
-    total = len(text)
-    linked = sum(
-        len(normalise_space("".join(a.itertext())))
-        for a in element.iter("a")
-        if not _attachment_ext(a.get("href") or "", known.attachment_extensions)
-    )
-    return total > 0 and linked / total > MAX_LINK_DENSITY
-
-
-def _without_metadata(text: str, known: Selectors) -> str:
-    """Drop 信息公开 label lines (索引号：… 发布机构：…) that templates put inside the body box."""
-    parts = text.split("\n\n")
-    kept = [p for p in parts if not (len(p) <= 100 and known.label_inline.match(p))]
-    return "\n\n".join(kept) if len(kept) != len(parts) else text
-
-
-_CONTAINERS = frozenset({"div", "td", "article", "section", "main", "body", "form", "center"})
-_NOT_CONTENT = frozenset(
-    "a script style noscript option select button title head li h1 h2 h3 label textarea".split()
-)
-
-
-def _largest_block(root: etree._Element) -> etree._Element | None:
-    """(5) The container owning the most non-link text, counting its inline children's."""
-    scores: dict[etree._Element, int] = {}
-    for element in root.iter(etree.Element):
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if tag in _NOT_CONTENT:
-            continue
-        own = len((element.text or "").strip()) + sum(
-            len((child.tail or "").strip()) for child in element
-        )
-        if not own:
-            continue
-        target = element
-        while target is not None and target.tag not in _CONTAINERS:
-            target = target.getparent()
-        if target is not None:
-            scores[target] = scores.get(target, 0) + own
-    return max(scores, key=scores.__getitem__) if scores else None
 
 
 def _text_patterns(page_text: str, title: str | None, known: Selectors) -> dict[str, str]:
@@ -331,37 +259,3 @@ def _crumbs_of(element: etree._Element) -> list[str]:
 def _column_from_crumbs(crumbs: list[str]) -> str | None:
     tail = [c for c in crumbs if c not in _NON_COLUMN_CRUMBS]
     return tail[-1] if len(tail) >= 2 else None
-
-
-def _attachment_ext(href: str, extensions: frozenset[str]) -> bool:
-    parts = urlsplit(href)
-    for candidate in (parts.path, *parts.query.split("&")):
-        tail = unquote(candidate).rsplit(".", 1)
-        if len(tail) == 2 and tail[1].lower().strip() in extensions:
-            return True
-    return False
-
-
-def _attachments(
-    root: etree._Element, scope: etree._Element, url: str, known: Selectors
-) -> list[dict[str, str]]:
-    """Links to documents (.pdf .doc .xls …), absolute, named by their link text.
-
-    The body container comes first; links elsewhere on the page count too, because
-    Lonsun and TRS templates list 附件 just below the body, outside its container.
-    """
-    seen: set[str] = set()
-    out: list[dict[str, str]] = []
-    for element in (*scope.iter("a"), *root.iter("a")):
-        href = (element.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        if not _attachment_ext(href, known.attachment_extensions):
-            continue
-        absolute = urljoin(url, href)
-        if absolute in seen:
-            continue
-        seen.add(absolute)
-        name = inline_text(element) or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
-        out.append({"url": absolute, "name": normalise_space(name)})
-    return out

@@ -38,7 +38,10 @@ def _clean(value: str, selectors: Selectors) -> str | None:
     cut = selectors.label_inline.search(value)
     if cut:
         value = value[: cut.start()]
-    value = normalise_space(value).strip(" :：|")
+    stop = selectors.value_stop.search(value)
+    if stop:
+        value = value[: stop.start()]
+    value = normalise_space(value).strip(" :：|【[")
     return None if value.lower() in EMPTY_VALUES else value
 
 

@@ -13,22 +13,37 @@ from lxml.cssselect import CSSSelector
 SELECTORS_FILE = Path(__file__).with_name("selectors.yml")
 
 
-# (css, compiled selector, class/id names that must occur in the page for it to match)
-Entry = tuple[str, CSSSelector, tuple[str, ...]]
+# (css, compiled selector, class/id names in it, the same lower-cased for ``applicable``)
+Entry = tuple[str, CSSSelector, tuple[str, ...], tuple[str, ...]]
 _NAMES = re.compile(r"[.#]([A-Za-z0-9_-]+)")
 
 
 def _entry(css: str) -> Entry:
-    return css, compile_css(css), tuple(_NAMES.findall(css))
+    names = tuple(_NAMES.findall(css))
+    return css, compile_css(css), names, tuple(n.lower() for n in names)
 
 
-def applicable(entries: list[Entry], html: str) -> list[Entry]:
-    """Entries whose class/id names all occur in the page's source.
+_PAGE_NAMES = re.compile(
+    r"""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
+)
 
-    A substring test in C is far cheaper than an XPath walk of the whole tree, and most
-    of the ~50 default selectors name a class the page does not use at all.
+
+def page_names(html: str) -> frozenset[str]:
+    """Every class and id token the page's markup uses, lower-cased."""
+    names: set[str] = set()
+    for match in _PAGE_NAMES.finditer(html):
+        names.update((match.group(1) or match.group(2) or match.group(3) or "").lower().split())
+    return frozenset(names)
+
+
+def applicable(entries: list[Entry], names: frozenset[str]) -> list[Entry]:
+    """Entries whose class/id names all occur in the page (``page_names``).
+
+    One regex pass over the page and set lookups are far cheaper than an XPath walk of the
+    whole tree per selector, and most of the default selectors name a class the page does
+    not use at all.
     """
-    return [entry for entry in entries if all(name in html for name in entry[2])]
+    return [entry for entry in entries if all(name in names for name in entry[3])]
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,8 @@ class Selectors:
     label_inline: re.Pattern[str]  # a known label followed by a colon, anywhere in a text
     label_field: dict[str, str]  # compact label (no spaces) -> field
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
+    value_stop: re.Pattern[str]  # page chrome that ends a label's value on the same line
+    agency_ignore: frozenset[str]  # values that name no agency (本站, 管理员 …)
     text_patterns: dict[str, list[re.Pattern[str]]]
     title: list[Entry]
     title_generic: list[Entry]
@@ -76,6 +93,8 @@ def _compile(data: dict) -> Selectors:
         label_inline=label_inline,
         label_field=label_field,
         label_rank=label_rank,
+        value_stop=re.compile("|".join(re.escape(w) for w in data.get("value_stops", [])) or "$^"),
+        agency_ignore=frozenset(data.get("agency_ignore", [])),
         text_patterns={
             field: [re.compile(p) for p in patterns]
             for field, patterns in data["text_patterns"].items()

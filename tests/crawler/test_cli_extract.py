@@ -106,3 +106,55 @@ def test_encoding_override_is_used(tmp_path):
         ).stdout
     )
     assert record["body"] == "朱镕基" and record["encoding"] == "gb18030"
+
+
+def test_gbk_page_without_charset_is_sniffed(tmp_path):
+    page = tmp_path / "gbk.html"
+    html = "<html><head><title>关于朱镕基同志题词的说明</title></head><body><div id='zoom'>"
+    html += "<p>发布时间：2021-03-05 10:20:00</p><p>正文第一段。</p></div></body></html>"
+    page.write_bytes(html.encode("gbk"))
+    record = json.loads(gongkai("extract", str(page), "--url", "http://a.test/", "--json").stdout)
+    assert record["title"] == "关于朱镕基同志题词的说明" and record["encoding"] == "gb18030"
+    assert record["published_at"] == "2021-03-05 10:20"
+
+
+def test_utf8_bom_page(tmp_path):
+    page = tmp_path / "bom.html"
+    html = "<html><head><meta charset='utf-8'><title>带BOM的页面标题</title></head>"
+    html += "<body><div class='TRS_Editor'><p>正文。</p></div></body></html>"
+    page.write_bytes(b"\xef\xbb\xbf" + html.encode("utf-8"))
+    result = gongkai("extract", str(page), "--url", "http://a.test/", "--json")
+    record = json.loads(result.stdout)
+    assert (record["title"], record["body"]) == ("带BOM的页面标题", "正文。")
+
+
+def test_date_only_in_a_text_line_not_in_scripts(tmp_path):
+    page = tmp_path / "line.html"
+    html = (
+        "<html><head><title>某县召开工作会议</title><script>var t='发布时间：1999-01-01';</script>"
+    )
+    html += "</head><body><h1>某县召开工作会议</h1><div>日期：2021年3月5日　来源：县政府办</div>"
+    html += "<div class='article-content'><p>会议要求。</p></div></body></html>"
+    page.write_text(html, "utf-8")
+    record = json.loads(gongkai("extract", str(page), "--url", "http://a.test/", "--json").stdout)
+    assert record["published_at"] == "2021-03-05"
+    assert record["agency"] == "县政府办"
+
+
+def test_empty_file_is_one_line_error(tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_bytes(b"")
+    result = gongkai("extract", str(page), "--url", "http://a.test/")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "empty page" in result.stderr
+
+
+def test_non_html_file_is_one_line_error_without_traceback(tmp_path):
+    for name, data in (("a.json", b'{"a": [1, 2]}'), ("b.bin", bytes(range(256)) * 8)):
+        page = tmp_path / name
+        page.write_bytes(data)
+        result = gongkai("extract", str(page), "--url", "http://a.test/", "--json")
+        assert result.returncode == 1, name
+        assert json.loads(result.stdout)["error"] == "not an HTML page"
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

@@ -1,4 +1,4 @@
-"""Every saved page (sample templates and real gov pages) against its expected JSON.
+"""Every saved page (sample templates, platform probes, real gov pages) against its expected JSON.
 
 ``<name>.expected.json`` beside ``<name>.html`` states exact values for the fields it lists
 (null = must be missing), snippets the body must and must not contain, and attachments that
@@ -25,7 +25,9 @@ def pages(folder: str) -> list:
     return params
 
 
-@pytest.mark.parametrize(("html", "expected"), pages("samples") + pages("real"))
+@pytest.mark.parametrize(
+    ("html", "expected"), pages("samples") + pages("platforms") + pages("real")
+)
 def test_page_extracts_as_expected(html, expected):
     text = decode_html(html.read_bytes(), expected.get("header_charset")).text
     if "error" in expected:

@@ -110,3 +110,38 @@ def test_attachment_urls_are_absolute_and_named_by_link_text():
 def test_pages_without_title_or_body_raise(html):
     with pytest.raises(ExtractionError):
         extract(html, "http://a.test/")
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "expected"),
+    [
+        ("关于印发某办法的通知_某县人民政府", "关于印发某办法的通知"),
+        ("关于印发某办法的通知-某县人民政府", "关于印发某办法的通知"),
+        ("某县人民政府 关于印发某办法的通知", "关于印发某办法的通知"),
+        ("某县2021-2025年发展规划", "某县2021-2025年发展规划"),
+        ("关于印发某办法的通知 | 某县教育局", "关于印发某办法的通知"),
+    ],
+)
+def test_title_tag_loses_the_site_name(title_tag, expected):
+    html = f"<html><head><title>{title_tag}</title></head><body><p>正文内容。</p></body></html>"
+    assert extract(html, "http://a.test/")["title"] == expected
+
+
+def test_written_date_is_not_taken_for_the_publication_date():
+    html = "<html><head><title>关于某事的通知</title></head><body>"
+    html += "<div>成文日期：2021-01-02</div><div id='zoom'><p>正文。</p></div></body></html>"
+    record = extract(html, "http://a.test/")
+    assert record["published_at"] is None and record["written_at"] == "2021-01-02"
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("信息来源：市应急管理局　浏览次数：12　【字体：大 中 小】", "市应急管理局"),
+        ("来源：本站　发布时间：2021-03-05", None),
+    ],
+)
+def test_agency_stops_at_page_chrome_and_is_never_the_site_itself(line, agency):
+    html = f"<html><head><title>关于某事的通知</title></head><body><div>{line}</div>"
+    html += "<div id='zoom'><p>正文。</p></div></body></html>"
+    assert extract(html, "http://a.test/")["agency"] == agency

@@ -1,0 +1,57 @@
+"""The document title from ``<title>``: the page's own words minus the site's name.
+
+CMSs decorate ``<title>`` with the site and column: "标题_某县人民政府", "某县人民政府 - 标题",
+"标题-政务公开-某县人民政府" (TRS, no spaces), "某市人民政府 通知公告 标题" (Hanweb). We cut at
+the separators and keep the longest part, then peel off leading/trailing segments that are
+the site's or column's name. An unspaced "-" or a space only separates when the piece it
+would cut off looks like a site name, so "2021-2025年规划" stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipeline.text import normalise_space
+
+_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—| - | – )\s*")
+_WEAK_SEPARATORS = re.compile(r"\s*[-–－]\s*|\s+")
+# Endings of site and organisation names that a document title never ends with.
+_SITE_NAME = re.compile(r"(?:人民政府|政府网|门户网站|网站|网)$")
+MIN_TITLE_CHARS = 4
+
+
+def clean_title_tag(root: etree._Element, site_name: str | None, column: str | None) -> str | None:
+    """``<title>`` minus the site (and column) names; None when nothing is left."""
+    element = root.find(".//title")
+    text = normalise_space("".join(element.itertext())) if element is not None else ""
+    if not text:
+        return None
+    names = {n for n in (site_name, column) if n}
+    parts = [p for p in _SEPARATORS.split(text) if p and p not in names]
+    if not parts:
+        return None
+    return _peel(max(parts, key=len), names)
+
+
+def _is_site(piece: str, names: set[str]) -> bool:
+    return piece in names or bool(_SITE_NAME.search(piece))
+
+
+def _peel(title: str, names: set[str]) -> str:
+    """Drop site-name pieces joined by a weak separator at either end of ``title``."""
+    while True:
+        pieces = _WEAK_SEPARATORS.split(title)
+        if len(pieces) < 2:
+            return title
+        if _is_site(pieces[-1], names):
+            rest = title[: title.rfind(pieces[-1])]
+        elif _is_site(pieces[0], names):
+            rest = title[len(pieces[0]) :]
+        else:
+            return title
+        rest = rest.strip(" -–－\u3000")
+        if len(rest) < MIN_TITLE_CHARS:
+            return title
+        title = rest
