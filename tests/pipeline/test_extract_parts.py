@@ -35,6 +35,12 @@ def test_parse_date_keeps_wall_time_and_rejects_impossible_dates(text, expected)
         "文字大小:[ 大 中 小 ]背景色:",
         "【字体：大 中 小】",
         "冀ICP备05029117号-1",
+        "【打印】 【关闭】",
+        "[打印本页] [关闭窗口] [返回顶部]",
+        "打印本页 | 关闭窗口",
+        "【我要纠错】 责任编辑：王某",
+        "（责任编辑：张三）",
+        "视力保护色：",
     ],
 )
 def test_chrome_paragraphs_are_boilerplate(chrome):
@@ -47,6 +53,8 @@ def test_chrome_paragraphs_are_boilerplate(chrome):
         "各单位要做好打印机等设备的安全检查。",
         "请于上一篇通知规定的时间内完成关闭窗口期前的报送。",
         "分享到户的补贴资金共计120万元，已全部发放到位。" * 5,
+        "分享会在县文化馆举行。",
+        "编辑：本报记者在现场看到，群众排起长队。",
     ],
 )
 def test_real_sentences_mentioning_chrome_words_are_kept(content):
