@@ -136,9 +136,14 @@ class BackoffMiddleware:
         return retry
 
     def _slot(self, request: Request) -> tuple[str, object] | None:
-        downloader = getattr(self.crawler.engine, "downloader", None)
-        key = request.meta.get("download_slot")
-        if downloader is None or key not in downloader.slots:
+        key = request.meta.get("download_slot")  # set once the downloader queued it
+        if key is None:
+            return None
+        try:
+            downloader = self.crawler.engine.downloader
+        except RuntimeError:  # no engine: a component test
+            return None
+        if key not in downloader.slots:
             return None
         return key, downloader.slots[key]
 
