@@ -89,7 +89,8 @@ class BureauSpider(scrapy.Spider):
         if self._revisited_unlisted:
             return
         self._revisited_unlisted = True
-        pending = self.revisit.unlisted_known()
+        # A failed list page hides what it links: that says nothing about those pages.
+        pending = self.revisit.unlisted_known() if self.revisit.lists_complete else []
         for url, column in pending:
             self.crawler.engine.crawl(self._request(url, "detail", column, force=True))
         if pending:
