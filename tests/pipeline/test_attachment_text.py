@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,13 @@ def test_attachment_links_resolved_and_limited_to_allowed_domains():
         "http://other.test/x.xls",
     ]
     assert [u for u in links if within_domains(u, ["a.test"])] == links[:2]
+
+
+def test_real_legacy_word_file_is_read_with_antiword():
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures/attachments"
+    expected = json.loads((fixtures / "standardized_text.expected.json").read_text())
+    reading = extract_attachment((fixtures / "standardized_text.doc").read_bytes())
+    assert (reading.media_type, reading.status, reading.extractor) == (
+        expected["media_type"], expected["status"], expected["extractor"],
+    )  # fmt: skip
+    assert expected["contains"] in reading.text
