@@ -10,13 +10,13 @@
 
 :func:`build` renders a snapshot into a directory and returns it with the server overrides;
 ``SampleServer(root=snapshot.sites, overrides=snapshot.overrides)`` serves it. Run
-``python -m crawler.samplesites.mutate OUT`` to write one to disk for a look.
+``python -m crawler.samplesites.mutate OUT [--serve PORT]`` to write both snapshots to disk
+(and serve the mutated one): crawl, switch servers, crawl again, ``gongkai events``.
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,9 +140,28 @@ def _override(entry: dict) -> Override:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "var/mutation")
-    base, mutated = build(out)
+    """``python -m crawler.samplesites.mutate OUT [--serve PORT]``: write (and serve) both."""
+    import argparse
+    import time
+
+    from crawler.samplesites.server import SampleServer
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, nargs="?", default=Path("var/mutation"))
+    parser.add_argument("--serve", type=int, metavar="PORT", help="serve the mutated sites")
+    args = parser.parse_args()
+    base, mutated = build(args.out)
     print(f"base: {base.sites}\nmutated: {mutated.sites} ({len(mutated.overrides)} overrides)")
+    if args.serve is not None:
+        server = SampleServer(args.serve, mutated.sites, overrides=mutated.overrides)
+        print(
+            f"mutated sample sites: use {server.start_in_thread().url} as HTTP proxy; Ctrl-C stops"
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            server.stop()
 
 
 if __name__ == "__main__":
