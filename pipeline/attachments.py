@@ -180,9 +180,14 @@ def _xls(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def doc_tool() -> str | None:
+    """antiword (better layout) or catdoc, whichever Debian package is installed."""
+    return shutil.which("antiword") or shutil.which("catdoc")
+
+
 def _doc(data: bytes) -> str:
-    """Legacy Word via Debian's antiword (or catdoc): no maintained Python reader exists."""
-    tool = shutil.which("antiword") or shutil.which("catdoc")
+    """Legacy Word via Debian's antiword or catdoc: no maintained Python reader exists."""
+    tool = doc_tool()
     if tool is None:
         raise RuntimeError("neither antiword nor catdoc is installed")
     args = ["-m", "UTF-8.txt"] if tool.endswith("antiword") else ["-d", "utf-8"]
@@ -255,6 +260,8 @@ def extract_attachment(data: bytes) -> AttachmentText:
     if media_type not in EXTRACTORS:
         return AttachmentText(media_type, "no extractor", error=f"no extractor for {media_type}")
     name, function = EXTRACTORS[media_type]
+    if media_type == DOC:
+        name = PurePosixPath(doc_tool() or name).name
     try:
         text = clean_text(function(data))
     except Exception as exc:  # any reader failure is recorded, never raised

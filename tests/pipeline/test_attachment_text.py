@@ -61,7 +61,8 @@ def test_broken_word_file_keeps_its_error():
     fake = OLE2 + "WordDocument".encode("utf-16-le") + b"\x00" * 600
     reading = extract_attachment(fake)
     assert reading.media_type == "application/msword"
-    assert reading.status == "failed" and reading.extractor == "antiword" and reading.error
+    assert reading.status == "failed" and reading.extractor in ("antiword", "catdoc")
+    assert reading.error
 
 
 def test_truncated_pdf_keeps_its_error():
@@ -90,7 +91,6 @@ def test_real_legacy_word_file_is_read_with_antiword():
     fixtures = Path(__file__).resolve().parents[1] / "fixtures/attachments"
     expected = json.loads((fixtures / "standardized_text.expected.json").read_text())
     reading = extract_attachment((fixtures / "standardized_text.doc").read_bytes())
-    assert (reading.media_type, reading.status, reading.extractor) == (
-        expected["media_type"], expected["status"], expected["extractor"],
-    )  # fmt: skip
+    assert (reading.media_type, reading.status) == (expected["media_type"], expected["status"])
+    assert reading.extractor in expected["extractor_one_of"]
     assert expected["contains"] in reading.text
