@@ -1,6 +1,6 @@
 """gongkai replay: one-line errors when there is nothing to replay or no pywb to replay with.
 
-Replay itself was checked by hand with pywb 2.10 (see docs/evidence.md); pywb is not a
+Replay itself was checked by hand with pywb 2.10 (see the README, "Evidence copies"); pywb is not a
 project dependency, so the suite does not start it.
 """
 
