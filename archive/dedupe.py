@@ -17,13 +17,14 @@ import json
 import logging
 import sqlite3
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 from pipeline import neardup
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,9 @@ def _signatures(db: sqlite_utils.Database, shingle_size: int, num_perm: int) -> 
 
 def _from_blob(scheme: str, blob: bytes, num_perm: int) -> MinHash:
     # datasketch 2 stores 32-bit values for its affine32 scheme and 64-bit ones otherwise.
+    import numpy as np  # imported here: datasketch and numpy cost 0.6 s at crawl start-up
+    from datasketch import MinHash
+
     dtype = np.uint32 if len(blob) == 4 * num_perm else np.uint64
     hashvalues = np.frombuffer(blob, dtype=dtype)
     return MinHash(num_perm=num_perm, seed=1, hashvalues=hashvalues, scheme=scheme)

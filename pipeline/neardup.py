@@ -9,6 +9,8 @@ similarity says two texts overlap, never what changed, so nothing here merges do
 Why datasketch: it provides MinHash with numpy-vectorised hashing and an LSH index whose
 banding is derived from a Jaccard threshold, so grouping an archive costs one pass instead of
 comparing every pair; it is maintained and already used for this job by text-dedupe tools.
+It is imported inside the functions that use it: with numpy and scipy it costs 0.6 s, which
+every crawl would otherwise pay at start-up for grouping that only runs after the crawl.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 # 5–8 characters: long enough that two notices filled into one template differ in many
 # shingles (3-grams are shared by nearly all bureau prose), short enough that a changed
@@ -85,6 +89,8 @@ def signature(
     grams = shingles(text, size)
     if not grams:
         return None
+    from datasketch import MinHash  # imported here: see the module docstring
+
     sig = MinHash(num_perm=num_perm, seed=1)
     sig.update_batch([g.encode("utf-8") for g in grams])
     return sig
@@ -110,6 +116,8 @@ def group(
     if not sigs:
         return []
     num_perm = len(next(iter(sigs.values())).hashvalues)
+    from datasketch import MinHashLSH  # imported here: see the module docstring
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     for doc_id, sig in sigs.items():
         lsh.insert(doc_id, sig)
