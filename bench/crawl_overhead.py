@@ -48,7 +48,9 @@ def one_crawl(mode: str, proxy: str, db: str, copies: int) -> dict:
         d: {"concurrency": 8, "delay": 0} for p in profiles for d in p.allowed_domains
     }
     if mode == "bare":
+        # Bare: Scrapy fetches and follows links, nothing else of ours runs.
         overrides["ITEM_PIPELINES"] = {}
+        overrides["WARC_ENABLED"] = False
     result = run_crawl(profiles, Path(db), proxy=proxy, overrides=overrides)
     docs = result.total("new") + result.total("unchanged") + result.total("updated")
     return {"seconds": result.seconds, "pages": result.total("pages"), "docs": docs}

@@ -7,6 +7,7 @@ modules; these classes only read settings, keep stats and hand data across.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import asdict
 from typing import Any
@@ -103,8 +104,23 @@ class ExtractStage:
 class AttachmentStage:
     """Read downloaded attachments: sniffed type, extracted text or the reason there is none."""
 
+    # Readings by sha256 of the bytes: the same form or table is often attached to many notices,
+    # and reading a PDF costs milliseconds on the reactor thread.
+    CACHE_SIZE = 256
+
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.readings: dict[str, Any] = {}
+
+    def read(self, body: bytes) -> Any:
+        key = hashlib.sha256(body).hexdigest()
+        reading = self.readings.get(key)
+        if reading is None:
+            reading = extract_attachment(body)
+            if len(self.readings) >= self.CACHE_SIZE:
+                self.readings.pop(next(iter(self.readings)))
+            self.readings[key] = reading
+        return reading
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentStage:
@@ -116,7 +132,7 @@ class AttachmentStage:
         adapter = ItemAdapter(item)
         if adapter["kind"] != "attachment" or adapter["error"] or adapter["body"] is None:
             return item
-        reading = extract_attachment(adapter["body"])
+        reading = self.read(adapter["body"])
         url = adapter["final_url"] or adapter["url"]
         declared = next(
             (v for k, v in adapter["headers"].items() if k.lower() == "content-type"), None
