@@ -88,6 +88,7 @@ def runs(snapshots, tmp_path_factory):
     runs.crawl(servers[0])  # the original sites again
     for server in servers:
         server.stop()
+    runs.mutated_requests = servers[1].requests
     return runs
 
 
@@ -188,3 +189,11 @@ def test_unchanged_pages_are_answered_304(runs):
         " and kind = 'detail' group by 1", [runs.last_crawl[3], runs.last_crawl[4]],
     ).fetchall())  # fmt: skip
     assert counts["not_modified"] > 100 and counts.get("ok", 0) <= 2
+
+
+def test_503_is_retried_only_after_its_retry_after(runs, snapshots):
+    (site, doc_id), entry = next((k, e) for k, e in RESPOND.items() if e.get("status") == 503)
+    path = url(snapshots, site, doc_id).split(site, 1)[1]
+    times = sorted(r["time"] for r in runs.mutated_requests if r["path"] == path)
+    assert len(times) == 3 * 3  # three runs, each: the request and two retries, then kept
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= entry["retry_after"] - 0.05
