@@ -273,15 +273,26 @@ class ChangeTracker:
         """Record which known document URLs this crawl's list pages linked; return # delisted.
 
         Absence only counts when every list page of the crawl was read (``complete``): a list
-        page that failed says nothing about what it links.
+        page that failed says nothing about what it links. A page older than everything its
+        column still lists fell off the end of a paginated list (or past pagination.max_pages):
+        not listed any more, but not a delisting either.
         """
+        states = [s for s in self.states.values() if s.site == site and s.kind == "detail"]
+        placed = _column_and_date(conn, site)
+        oldest: dict[str | None, str] = {}
+        for state in states:
+            column, published = placed.get(state.url, (None, None))
+            if state.url in listed and published:
+                oldest[column] = min(oldest.get(column, published), published)
         delisted = 0
-        for state in [s for s in self.states.values() if s.site == site and s.kind == "detail"]:
+        for state in states:
             if state.url in listed:
                 state.listed, state.last_listed_at = 1, at
             elif complete and state.listed != 0:
                 was_listed, state.listed = state.listed == 1, 0
-                if was_listed and state.state == "ok" and state.last_outcome in PRESENT:
+                column, published = placed.get(state.url, (None, None))
+                inside = column not in oldest or (published or "") > oldest[column]
+                if was_listed and inside and state.state == "ok" and state.last_outcome in PRESENT:
                     capture = {"url": state.url, "profile": site, "crawl_id": crawl_id,
                                "fetched_at": at}  # fmt: skip
                     self._event(conn, "delisted", capture, state.last_ok_capture_id,
@@ -292,6 +303,15 @@ class ChangeTracker:
                 continue
             conn.execute(SAVE_STATE, asdict(state))
         return delisted
+
+
+def _column_and_date(conn: sqlite3.Connection, site: str) -> dict[str, tuple[str | None, str]]:
+    rows = conn.execute(
+        "SELECT s.url, d.column_name, d.published_at FROM url_states s"
+        " JOIN documents d ON d.id = s.document_id WHERE s.site = ? AND s.kind = 'detail'",
+        [site],
+    )
+    return {url: (column, published) for url, column, published in rows}
 
 
 def _version_fields(row: tuple) -> dict[str, Any]:

@@ -161,6 +161,21 @@ def test_delisted_only_when_every_list_page_was_read(db_path, capture, document)
     assert [e[0] for e in events(db_path)] == ["new", "delisted"]
 
 
+def test_a_page_that_fell_off_the_end_of_the_list_is_not_delisted(db_path, capture, document):
+    old, new = URL.replace("1.html", "old.html"), URL.replace("1.html", "new.html")
+    with ArchiveWriter(db_path) as writer:
+        crawl = writer.start_crawl("sample-test")
+        for url, day in ((old, "2021-01-01"), (URL, "2023-01-01"), (new, "2024-01-01")):
+            doc = document(url, body=url, published_at=day)
+            writer.add_page(capture(crawl, url, fetched_at="2024-05-01T08:00:00Z"), doc)
+        writer.record_listing(crawl, "sample-test", {old, URL, new}, complete=True)
+        # One taken out of the middle of the list is delisted.
+        assert writer.record_listing(crawl, "sample-test", {old, new}, complete=True) == 1
+        # Newer notices pushed the oldest one off the last list page: no event.
+        assert writer.record_listing(crawl, "sample-test", {new}, complete=True) == 0
+    assert [e[1] for e in events(db_path) if e[0] == "delisted"] == [URL]
+
+
 def test_captures_carry_their_observation(db_path, capture, document):
     crawl(db_path, [OK, (304, b"", None, None), (200, GONE, None, None)], capture, document, 1)
     with sqlite3.connect(db_path) as conn:
