@@ -99,16 +99,26 @@ def body_text(capture: dict) -> str | None:
     return body.decode(capture.get("used_encoding") or "utf-8", errors="replace")
 
 
-class ChangeTracker:
-    """Per-URL states in memory (loaded once, like the store's document map) and event writes."""
+def load_state(conn: sqlite3.Connection, url: str) -> UrlState | None:
+    row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM url_states WHERE url = ?", [url])
+    found = row.fetchone()
+    return UrlState(*found) if found else None
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.states = load_states(conn)
+
+class ChangeTracker:
+    """Observations, per-URL state and events, written on the store's connection.
+
+    States are read by primary key per capture rather than held in memory: a lookup costs
+    microseconds next to a page's write, an archive of a million URLs would cost a gigabyte,
+    and reads inside the store's batch transaction see that batch's own earlier writes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
         self.removed_after: dict[str, int] = {}
         self._event_counts: dict[int | None, Counter[str]] = {}
 
     def reload(self, conn: sqlite3.Connection) -> None:
-        self.states = load_states(conn)
+        """Nothing is cached across transactions; kept for the store's rollback path."""
 
     def event_counts(self, crawl_id: int | None) -> dict[str, int]:
         """Events written so far for a crawl, by type (for the crawl's stats and summary)."""
@@ -127,10 +137,10 @@ class ChangeTracker:
         if not capture.get("fetched_at"):  # the store stamps such captures "now" too
             capture = {**capture, "fetched_at": utc_now()}
         kind = capture.get("kind") or "detail"
-        state = self.states.get(capture["url"])
+        state = load_state(conn, capture["url"])
         if kind in LIST_KINDS or (kind == "failure" and state and state.kind in LIST_KINDS):
             verdict = failure_verdict(capture.get("status"), capture.get("error"))
-            self._list_seen(conn, capture, capture_id, verdict)
+            self._list_seen(conn, capture, capture_id, verdict, state)
             return verdict
         if kind not in ("detail", "failure"):
             return failure_verdict(capture.get("status"), capture.get("error"))
@@ -147,18 +157,15 @@ class ChangeTracker:
         if state is None and (document_id is None or verdict.outcome not in PRESENT):
             return verdict  # a URL never seen ok is not a known page: nothing to track
         if state is None:
-            state = self.states[capture["url"]] = UrlState(
-                capture["url"], capture["profile"], "detail"
-            )
+            state = UrlState(capture["url"], capture["profile"], "detail")
         self._detail_seen(conn, state, capture, capture_id, document_id, verdict)
         return verdict
 
-    def _list_seen(self, conn, capture: dict, capture_id: int, verdict: Verdict) -> None:
+    def _list_seen(self, conn, capture: dict, capture_id: int, verdict: Verdict, state) -> None:
         url = capture["url"]
-        state = self.states.get(url) or UrlState(url, capture["profile"], capture.get("kind"))
+        state = state or UrlState(url, capture["profile"], capture.get("kind"))
         if state.kind not in LIST_KINDS:
             return
-        self.states[url] = state
         self._touch(state, capture, verdict)
         if verdict.outcome in PRESENT:
             state.state, state.last_ok_at = "ok", state.last_observed_at
@@ -277,7 +284,7 @@ class ChangeTracker:
         column still lists fell off the end of a paginated list (or past pagination.max_pages):
         not listed any more, but not a delisting either.
         """
-        states = [s for s in self.states.values() if s.site == site and s.kind == "detail"]
+        states = [s for s in load_states(conn, site).values() if s.kind == "detail"]
         placed = _column_and_date(conn, site)
         oldest: dict[str | None, str] = {}
         for state in states:
