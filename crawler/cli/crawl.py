@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.errors import EXIT_LOCKED, EXIT_SOME_ERRORS, EXIT_UNREACHABLE, fail
+from crawler.cli.options import db_option
 from crawler.lock import LockedError, archive_lock
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, find_profile, load_all
 
@@ -80,14 +81,7 @@ def crawl_and_report(
 @click.option("--profile", "names", multiple=True, help="Profile name or YAML path (repeatable).")
 @click.option("--all", "all_", is_flag=True, help="Every real-bureau profile in the directory.")
 @click.option("--samples", is_flag=True, help="Every bundled sample profile (use with --proxy).")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=Path("var/gongkai.db"),
-    show_default=True,
-    help="Archive database.",
-)
+@db_option("Archive database.")
 @click.option(
     "--profiles-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -115,7 +109,7 @@ def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_w
 
     \b
     Example:
-        gongkai crawl --profile sxx-jyj --db var/gongkai.db
+        gongkai crawl --profile suixi-sxx --db var/gongkai.db
         gongkai crawl --all --db var/gongkai.db
     """
     profiles = select_profiles(names, all_, samples, profiles_dir)

@@ -8,18 +8,12 @@ import click
 
 from crawler.cli.crawl import crawl_and_report, default_log_file
 from crawler.cli.errors import EXIT_UNREACHABLE, fail
+from crawler.cli.options import db_option
 from crawler.profile import PROFILES_DIR, ProfileError, load_all
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=Path("var/demo.db"),
-    show_default=True,
-    help="Archive database for the demo.",
-)
+@db_option("Archive database for the demo.", default=Path("var/demo.db"))
 @click.option("--serve/--no-serve", default=True, help="Serve Datasette after the crawl.")
 @click.option("--port", default=8001, show_default=True, help="Datasette port.")
 def demo(db_path: Path, serve: bool, port: int) -> None:

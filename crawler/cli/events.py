@@ -10,6 +10,7 @@ import click
 
 from archive.changes import EVENT_TYPES
 from crawler.cli.errors import fail
+from crawler.cli.options import db_option
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?$")
 JSON_COLUMNS = ("field_diff", "attachments")
@@ -40,14 +41,7 @@ def event_line(event: dict) -> str:
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("var/gongkai.db"),
-    show_default=True,
-    help="Archive database.",
-)
+@db_option("Archive database.")
 @click.option("--since", default=None, help="Only events observed at or after this UTC date/time.")
 @click.option("--type", "kind", default=None, help="Only this type: " + ", ".join(EVENT_TYPES))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.errors import EXIT_BAD_CONFIG, fail
+from crawler.cli.options import db_option
 
 COLLECTION = "gongkai"
 INSTALL_HINT = "python3 -m venv .venv-pywb && .venv-pywb/bin/pip install pywb"
@@ -60,14 +61,7 @@ def run(args: list[str], cwd: Path) -> None:
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=Path("var/gongkai.db"),
-    show_default=True,
-    help="Archive database (its warc/ directory is replayed).",
-)
+@db_option("Archive database (its warc/ directory is replayed).")
 @click.option("--port", default=8080, show_default=True, help="pywb port on 127.0.0.1.")
 @click.option(
     "--pywb-bin",

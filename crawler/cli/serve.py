@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.errors import EXIT_BAD_CONFIG, fail
+from crawler.cli.options import db_option
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -39,14 +40,7 @@ def run_server(db_path: Path, port: int = 8001, host: str = "127.0.0.1") -> None
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=Path("var/gongkai.db"),
-    show_default=True,
-    help="Archive database to serve.",
-)
+@db_option("Archive database to serve.")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 def serve(db_path: Path, port: int, host: str) -> None:

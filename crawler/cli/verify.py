@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.errors import EXIT_SOME_ERRORS, fail
+from crawler.cli.options import db_option
 
 MAX_LISTED = 20
 
@@ -40,14 +41,7 @@ def echo_figures(figures: dict) -> None:
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=Path("var/gongkai.db"),
-    show_default=True,
-    help="Archive database.",
-)
+@db_option("Archive database.")
 @click.option(
     "--warc-dir",
     type=click.Path(path_type=Path, file_okay=False),
