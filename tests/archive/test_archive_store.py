@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from archive.db import ArchiveError
-from archive.store import ArchiveWriter, content_hash
+from archive.rows import content_hash
+from archive.store import ArchiveWriter
 
 
 def rows(db_path, sql):
