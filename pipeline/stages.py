@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet.threads import deferToThread
 
 from archive.store import ArchiveWriter
-from pipeline.attachments import extension, extract_attachment, type_note
+from pipeline.attachments import (
+    AttachmentText,
+    extension,
+    extract_attachment,
+    sniff,
+    type_note,
+)
 from pipeline.classify import classify_fields
 from pipeline.encoding import decode_html
 from pipeline.extract import ExtractionError, extract
@@ -101,22 +111,48 @@ class ExtractStage:
         return item
 
 
+class AttachmentReader:
+    """Reads attachments in a separate process, so a long PDF never stalls the crawl.
+
+    pdfminer and friends are pure Python: on the reactor thread a 50 MB PDF would stop every
+    download for minutes, and a thread would still hold the GIL. One worker process, started
+    on the first attachment; a reader that crashes is recorded as a failed reading and
+    replaced, never allowed to take the crawl down.
+    """
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    def read(self, body: bytes) -> AttachmentText:
+        """Blocking: called from a reactor thread-pool thread, never the reactor thread."""
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return self.pool.submit(extract_attachment, body).result()
+        except BrokenProcessPool:
+            self.pool = None
+            return AttachmentText(sniff(body), "failed", error="attachment reader crashed")
+
+
+_READER = AttachmentReader()
+
+
 class AttachmentStage:
     """Read downloaded attachments: sniffed type, extracted text or the reason there is none."""
 
-    # Readings by sha256 of the bytes: the same form or table is often attached to many notices,
-    # and reading a PDF costs milliseconds on the reactor thread.
+    # Readings by sha256 of the bytes: the same form or table is often attached to many
+    # notices, and reading one costs milliseconds to minutes.
     CACHE_SIZE = 256
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.readings: dict[str, Any] = {}
+        self.readings: dict[str, AttachmentText] = {}
 
-    def read(self, body: bytes) -> Any:
+    async def read(self, body: bytes) -> AttachmentText:
         key = hashlib.sha256(body).hexdigest()
         reading = self.readings.get(key)
         if reading is None:
-            reading = extract_attachment(body)
+            reading = await deferToThread(_READER.read, body)
             if len(self.readings) >= self.CACHE_SIZE:
                 self.readings.pop(next(iter(self.readings)))
             self.readings[key] = reading
@@ -128,11 +164,11 @@ class AttachmentStage:
             raise NotConfigured("ATTACHMENTS_ENABLED is off")
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         if adapter["kind"] != "attachment" or adapter["error"] or adapter["body"] is None:
             return item
-        reading = self.read(adapter["body"])
+        reading = await self.read(adapter["body"])
         url = adapter["final_url"] or adapter["url"]
         declared = next(
             (v for k, v in adapter["headers"].items() if k.lower() == "content-type"), None
