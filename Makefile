@@ -26,6 +26,7 @@ test: install lint
 
 lint: install
 	$(BIN)/ruff check crawler pipeline archive datasette tests bench
+	$(BIN)/ruff format --check crawler pipeline archive datasette tests bench
 	$(BIN)/lint-imports
 	@test ! -e datasette/__init__.py || (echo "datasette/__init__.py shadows the installed Datasette" && exit 1)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from archive.store import ArchiveWriter
+from tests.gongkai_cli import gongkai
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "http://www.sxx.sample.test/zwgk/public/37/1.html"
@@ -18,13 +18,6 @@ KEYS = {
     "title", "reason", "interval_start", "interval_end", "before_capture_id", "after_capture_id",
     "from_version", "to_version", "field_diff", "text_diff", "attachments",
 }  # fmt: skip
-
-
-def gongkai(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
 
 
 def page(crawl_id: int, day: int, status: int = 200) -> dict:

@@ -1,9 +1,9 @@
 """`gongkai extract FILE --url URL --json`: the contract other tools rely on."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.gongkai_cli import gongkai
 
 SEED = (
     Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "lonsun-seed-suixi-jyj.html"
@@ -26,16 +26,6 @@ CONTRACT_KEYS = {
     "warnings",
     "url",
 }
-
-
-def gongkai(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
 
 
 def test_json_contract_on_the_seed_page():

@@ -5,23 +5,14 @@ from __future__ import annotations
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.gongkai_cli import gongkai
+
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "crawler/profiles/sample-suixi-jyj.yml"
-
-
-def gongkai(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,11 @@ import yaml
 
 from crawler.samplesites.mutate import build, load
 from crawler.samplesites.server import SampleServer
+from tests.gongkai_cli import gongkai
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTATIONS = load()
 RESPOND = {(e["site"], e["id"]): e for e in MUTATIONS["respond"]}
-
-
-def gongkai(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
 
 
 def every_run_profiles(directory: Path) -> Path:

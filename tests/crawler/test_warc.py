@@ -24,19 +24,13 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.warc_verify import decode_payload
 from crawler.samplesites.server import SampleServer, resolve
 from crawler.warc import WarcFileWriter, known_payloads
+from tests.gongkai_cli import gongkai
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "http://www.sxx.sample.test/zwgk/public/37/62710901.html"
 FRAGMENT = (
     "http://www.sxx.sample.test/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList"
 )
-
-
-def gongkai(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
