@@ -60,7 +60,7 @@ class ArchiveWriter:
 
     >>> writer = ArchiveWriter("var/gongkai.db")
     >>> crawl_id = writer.start_crawl("sample-suixi-jyj", agency="濉溪县教育局")
-    >>> writer.add_page(capture, document)        # "new" | "updated" | "unchanged" | ...
+    >>> writer.add_page(capture, document)        # "new" | "updated" | "unchanged" | "duplicate" | ...
     >>> writer.finish_crawl(crawl_id, "finished", {"scrapy": "stats"})
     >>> writer.close()
     """
@@ -104,7 +104,8 @@ class ArchiveWriter:
     def add_page(self, capture: dict, document: dict | None) -> str:
         """Queue one capture (and its extracted document, if any); return what it was.
 
-        "new" / "updated" / "unchanged" for a document, "error" for a capture with an error
+        "new" / "updated" / "unchanged" for a document, "duplicate" for the same text under
+        another URL (a sighting of the document that holds it), "error" for a capture with an error
         and no document (fetch or extraction failure), "capture" for anything else
         (list pages, fragments, attachments).
         """
@@ -128,7 +129,7 @@ class ArchiveWriter:
         if known is None:
             folded = self._by_key.get(key) if key else None
             if folded is not None:  # same text under another URL: a sighting, not a document
-                return "unchanged", folded
+                return "duplicate", folded
             known = KnownDocument(None, row["content_sha256"], key)
             self._known[row["canonical_url"]] = known
             if key:
@@ -215,7 +216,7 @@ class ArchiveWriter:
                 # Before the UPDATE, so the text being replaced is already a version.
                 dedupe.record_version(conn, known.id, row, seen["last_seen"], capture_id)
                 conn.execute(UPDATE_DOCUMENT, {**row, **seen, "id": known.id})
-            elif status == "unchanged":
+            elif status in ("unchanged", "duplicate"):
                 conn.execute(TOUCH_DOCUMENT, {**seen, "id": known.id})
             document_id = known.id if known else None
             if row is not None:

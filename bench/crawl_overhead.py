@@ -52,7 +52,7 @@ def one_crawl(mode: str, proxy: str, db: str, copies: int) -> dict:
         overrides["ITEM_PIPELINES"] = {}
         overrides["WARC_ENABLED"] = False
     result = run_crawl(profiles, Path(db), proxy=proxy, overrides=overrides)
-    docs = result.total("new") + result.total("unchanged") + result.total("updated")
+    docs = sum(result.total(k) for k in ("new", "updated", "unchanged", "duplicates"))
     return {"seconds": result.seconds, "pages": result.total("pages"), "docs": docs}
 
 

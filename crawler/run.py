@@ -28,6 +28,7 @@ class SiteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     unparsed: int = 0
     fetch_errors: int = 0
     bytes: int = 0
@@ -37,7 +38,7 @@ class SiteResult:
     @property
     def reachable(self) -> bool:
         return (
-            self.new + self.updated + self.unchanged + self.unparsed > 0
+            self.new + self.updated + self.unchanged + self.duplicates + self.unparsed > 0
             or self.pages > self.fetch_errors
         )
 
@@ -62,7 +63,8 @@ class RunResult:
             f"gongkai: {len(self.sites)} site(s){skipped}, {self.total('pages')} pages fetched "
             f"({human_bytes(self.total('bytes'))} downloaded, {self.total('not_modified')} "
             f"not modified), documents {self.total('new')} new, "
-            f"{self.total('updated')} updated, {self.total('unchanged')} unchanged; "
+            f"{self.total('updated')} updated, {self.total('unchanged')} unchanged, "
+            f"{self.total('duplicates')} duplicate URLs folded; "
             f"events: {changes}; "
             f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors "
             f"in {self.seconds:.1f}s"
@@ -108,6 +110,7 @@ def site_result(profile: str, stats: dict[str, Any]) -> SiteResult:
         new=stats.get("archive/new", 0),
         updated=stats.get("archive/updated", 0),
         unchanged=stats.get("archive/unchanged", 0),
+        duplicates=stats.get("archive/duplicate", 0),
         unparsed=stats.get("extract/failed", 0) + stats.get("extract/not_html", 0),
         fetch_errors=stats.get("gongkai/fetch_failures", 0) + stats.get("archive/http_errors", 0),
         # As received (compressed bodies and headers, 304s included), not as archived.

@@ -182,6 +182,9 @@ class AttachmentStage:
         return item
 
 
+# What ArchiveWriter.add_page answers for a page that holds a document.
+DOCUMENT_OUTCOMES = ("new", "updated", "unchanged", "duplicate")
+
 _WRITERS: dict[str, tuple[ArchiveWriter, int]] = {}
 
 
@@ -251,13 +254,8 @@ class ArchiveStage:
         for kind, count in self.writer.changes.event_counts(self.crawl_id).items():
             self.stats.set_value(f"events/{kind}", count)
         stats = self.stats.get_stats()
-        status = (
-            "finished"
-            if stats.get("archive/new", 0)
-            + stats.get("archive/unchanged", 0)
-            + stats.get("archive/updated", 0)
-            else "failed"
-        )
+        documents = sum(stats.get(f"archive/{k}", 0) for k in DOCUMENT_OUTCOMES)
+        status = "finished" if documents else "failed"
         self.writer.finish_crawl(self.crawl_id, status, _json_safe(stats))
         release_writer(self.db_path)
 

@@ -53,7 +53,7 @@ def test_same_notice_under_two_urls_is_one_document_with_two_sightings(db_path):
         page("http://www.sxx.sample.test/xxgk/tzgg/t1.html", column="通知公告"),
         page("http://mirror.sxx.sample.test/jyj/zcwj/t9.html", column="政策文件"),
     ])  # fmt: skip
-    assert results == ["new", "unchanged"]
+    assert results == ["new", "duplicate"]
     assert rows(db_path, "select count(*) from documents") == [(1,)]
     assert rows(db_path, "select canonical_url, column_name from sightings order by id") == [
         ("https://www.sxx.sample.test/xxgk/tzgg/t1.html", "通知公告"),
