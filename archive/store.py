@@ -17,6 +17,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from archive import dedupe, files
 from archive.changes import ChangeTracker
 from archive.db import ArchiveError, open_archive
@@ -53,6 +55,19 @@ class CrawlCounts:
     errors: int = 0
     bytes_downloaded: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+
+
+def mark_interrupted_crawls(db: sqlite_utils.Database) -> int:
+    """Mark crawls still 'running' as 'interrupted'; return how many.
+
+    Call only while holding the archive's crawl lock: then no crawl is running, and a row
+    still 'running' belongs to a crawl that was killed before it could finish.
+    """
+    with db.conn:
+        cursor = db.conn.execute(
+            "UPDATE crawls SET status = 'interrupted' WHERE status = 'running'"
+        )
+    return cursor.rowcount
 
 
 class ArchiveWriter:

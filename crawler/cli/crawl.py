@@ -19,11 +19,17 @@ def default_log_file(db_path: Path) -> Path:
 
 
 def check_database(db_path: Path) -> None:
-    """Open (and migrate) the archive before any fetch, so a bad path fails in one line."""
+    """Open (and migrate) the archive before any fetch, so a bad path fails in one line.
+
+    Called under the crawl lock, so crawls left 'running' by a killed run are closed here.
+    """
     from archive.db import ArchiveError, open_archive
+    from archive.store import mark_interrupted_crawls
 
     try:
-        open_archive(db_path).conn.close()
+        db = open_archive(db_path)
+        mark_interrupted_crawls(db)
+        db.conn.close()
     except ArchiveError as exc:
         fail(str(exc))
 

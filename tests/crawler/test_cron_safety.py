@@ -110,3 +110,6 @@ def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(tmp_path, prof
         "select count(*), count(distinct document_id) from events where type = 'new'"
     ).fetchone()
     assert news[0] == news[1] == total
+    # The killed run's crawl rows are closed as interrupted, the rerun's as finished.
+    statuses = {row[0] for row in conn.execute("select distinct status from crawls")}
+    assert "running" not in statuses and "interrupted" in statuses
