@@ -245,6 +245,10 @@ class SampleServer:
             "status": status,
             "time": time.time(),
             "form": "absolute" if absolute else "origin",
+            # The client's port tells requests on one keep-alive connection from new ones.
+            "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
+            if request.transport
+            else None,
         }
         self.requests.append(entry)
         if self.log_path:

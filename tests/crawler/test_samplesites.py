@@ -202,3 +202,17 @@ def test_urllib_proxy_client(server):
         assert (
             response.status == 200 and b"createPageHTML(countPage, currentPage" in response.read()
         )
+
+
+def test_requests_on_one_keep_alive_connection_share_a_peer_port(server):
+    """bench/connection_reuse.py counts connections by the client port the server records."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    for url in ("http://zjj.qingchuan.sample.test/", "http://rsj.qingxi.sample.test/xxgk/tzgg/"):
+        conn.request("GET", url)
+        conn.getresponse().read()
+    reused = server.requests[-2:]
+    via_proxy(server, "http://zjj.qingchuan.sample.test/")  # a new connection
+    fresh = server.requests[-1]
+    assert reused[0]["peer_port"] == reused[1]["peer_port"] == conn.sock.getsockname()[1]
+    assert fresh["peer_port"] != reused[0]["peer_port"]
+    conn.close()
