@@ -183,9 +183,13 @@ def _js_int(scripts: str, token: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+# huge_tree: past 256 levels of nesting libxml2 silently drops the rest of the page's links.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def _parse(html: str, url: str) -> lxml.html.HtmlElement:
     try:
-        return lxml.html.document_fromstring(html or "<html></html>", base_url=url)
+        return lxml.html.document_fromstring(html or "<html></html>", parser=_PARSER, base_url=url)
     except (lxml.etree.ParserError, ValueError):
         return lxml.html.document_fromstring("<html></html>", base_url=url)
 

@@ -47,7 +47,9 @@ _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*")
 _NON_COLUMN_CRUMBS = frozenset({"正文", "详情", "内容", "详细内容", "文章", "正文内容", "阅读"})
 # Plain lxml.etree, not lxml.html: the latter looks up a Python class for every element
 # touched, which was the single largest cost per page.
-_HTML_PARSER = etree.HTMLParser(remove_comments=False, remove_blank_text=False)
+# huge_tree: libxml2 otherwise stops at 256 levels of nesting and drops the rest of the page
+# silently; some CMS templates nest layout tables and divs that deep.
+_HTML_PARSER = etree.HTMLParser(remove_comments=False, remove_blank_text=False, huge_tree=True)
 
 
 class ExtractionError(Exception):

@@ -180,3 +180,16 @@ def test_real_lonsun_page_count_without_label_object_falls_back_to_the_column_ur
     urls = lonsun_fragment_urls("Ls.pagination('#page', fn, {pageCount:3, currPage:1});", url)
     assert len(urls) == 3 and urls[0].startswith("https://mpa.ah.gov.cn/site/label/8888?IsAjax=1")
     assert "organId=4140867" in urls[2] and "catId=11908678" in urls[2] and "pageIndex=3" in urls[2]
+
+
+def test_links_below_256_levels_of_nesting_are_found():
+    html = (
+        "<html><body>" + "<div>" * 300
+        + '<a href="./202103/t20210305_123.html">通知</a>'
+        + "</div>" * 300 + "</body></html>"
+    )  # fmt: skip
+    profile = {"platform": "trs_wcm", "allowed_domains": ["x.gov.cn"]}
+    found = discover(html, "http://x.gov.cn/xxgk/tzgg/index.html", profile)
+    assert [url for url, _ in found.detail_urls] == [
+        "http://x.gov.cn/xxgk/tzgg/202103/t20210305_123.html"
+    ]

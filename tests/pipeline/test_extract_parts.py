@@ -153,3 +153,15 @@ def test_agency_stops_at_page_chrome_and_is_never_the_site_itself(line, agency):
     html = f"<html><head><title>关于某事的通知</title></head><body><div>{line}</div>"
     html += "<div id='zoom'><p>正文。</p></div></body></html>"
     assert extract(html, "http://a.test/")["agency"] == agency
+
+
+def test_deeply_nested_page_keeps_its_body():
+    """libxml2 stops at 256 levels unless told otherwise, silently dropping the rest."""
+    paragraph = "<p>这是深层嵌套页面中的正文内容，用于测试解析器的深度限制。</p>"
+    html = (
+        "<html><head><title>深层嵌套</title></head><body>"
+        + "<div>" * 400 + paragraph + "</div>" * 400 + "</body></html>"
+    )  # fmt: skip
+    assert extract(html, "http://x.gov.cn/a.html")["body"] == (
+        "这是深层嵌套页面中的正文内容，用于测试解析器的深度限制。"
+    )
