@@ -20,9 +20,9 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
 from typing import Any
 
+from archive.rows import utc_now
 from pipeline.diff import attachment_diff, field_diff, text_diff
 from pipeline.soft404 import (
     BLOCKED,
@@ -72,10 +72,6 @@ EVENT_COLUMNS = [
 INSERT_EVENT = "INSERT INTO events ({}) VALUES ({})".format(
     ", ".join(EVENT_COLUMNS), ", ".join(":" + c for c in EVENT_COLUMNS)
 )
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def load_states(conn: sqlite3.Connection, site: str | None = None) -> dict[str, UrlState]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.search import cjk_bigrams
+from pipeline.encoding import content_type
 
 FILES_DIR = "files"
 INSERT_FILE = """
@@ -51,13 +52,6 @@ def store_bytes(base: Path, data: bytes) -> tuple[str, str]:
     return sha, relative
 
 
-def _declared_type(headers: dict[str, str] | None) -> str | None:
-    for key, value in (headers or {}).items():
-        if key.lower() == "content-type":
-            return value
-    return None
-
-
 def file_row(base: Path, capture: dict[str, Any], reading: dict[str, Any]) -> dict[str, Any]:
     """Store an attachment capture's body and return its attachment_files row."""
     body = capture.get("body") or b""
@@ -67,7 +61,7 @@ def file_row(base: Path, capture: dict[str, Any], reading: dict[str, Any]) -> di
         "sha256": sha,
         "size": len(body),
         "media_type": reading.get("media_type"),
-        "declared_type": _declared_type(capture.get("headers")),
+        "declared_type": content_type(capture.get("headers")),
         "extension": reading.get("extension"),
         "type_note": reading.get("type_note"),
         "stored_path": relative,

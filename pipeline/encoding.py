@@ -77,6 +77,22 @@ def _try(body: bytes, codec: str) -> str | None:
         return None
 
 
+def content_type(headers: dict[str, str] | None) -> str | None:
+    """The Content-Type header's value, whatever the case of its name."""
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type":
+            return value
+    return None
+
+
+def header_charset(headers: dict[str, str] | None) -> str | None:
+    """The charset label in the Content-Type header, lower-cased, or None."""
+    value = (content_type(headers) or "").lower()
+    if "charset=" not in value:
+        return None
+    return value.split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
+
+
 def decode_html(
     body: bytes, header_charset: str | None = None, override: str | None = None
 ) -> Decoded:

@@ -29,7 +29,7 @@ from pipeline.attachments import (
     type_note,
 )
 from pipeline.classify import classify_fields
-from pipeline.encoding import decode_html
+from pipeline.encoding import content_type, decode_html, header_charset
 from pipeline.extract import ExtractionError, extract
 from pipeline.soft404 import NotADocument, page_verdict
 from pipeline.urls import canonical_url
@@ -37,18 +37,9 @@ from pipeline.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 
-def header_charset(headers: dict[str, str]) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == "content-type" and "charset=" in value.lower():
-            return value.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
-    return None
-
-
 def is_html(headers: dict[str, str]) -> bool:
-    for key, value in headers.items():
-        if key.lower() == "content-type":
-            return "html" in value.lower() or "xml" in value.lower()
-    return True
+    declared = content_type(headers)
+    return declared is None or "html" in declared.lower() or "xml" in declared.lower()
 
 
 def extract_document(item: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
@@ -170,9 +161,7 @@ class AttachmentStage:
             return item
         reading = await self.read(adapter["body"])
         url = adapter["final_url"] or adapter["url"]
-        declared = next(
-            (v for k, v in adapter["headers"].items() if k.lower() == "content-type"), None
-        )
+        declared = content_type(adapter["headers"])
         adapter["attachment"] = {
             **asdict(reading),
             "extension": extension(url),

@@ -4,7 +4,13 @@ import codecs
 
 import pytest
 
-from pipeline.encoding import declared_charset, decode_html, normalise_charset
+from pipeline.encoding import (
+    content_type,
+    declared_charset,
+    decode_html,
+    header_charset,
+    normalise_charset,
+)
 
 GB_PAGE = (
     '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
@@ -66,3 +72,10 @@ def test_declared_charset_reads_xml_declaration_and_http_equiv():
     assert declared_charset(b'<?xml version="1.0" encoding="GBK"?><html>') == "gbk"
     assert declared_charset(b'<meta content="text/html; charset=UTF-8" http-equiv="c">') == "utf-8"
     assert declared_charset(b"<html><body>no declaration</body></html>") is None
+
+
+def test_header_charset_reads_content_type_whatever_its_case():
+    assert header_charset({"content-TYPE": 'text/html; Charset="GB2312"; x=1'}) == "gb2312"
+    assert header_charset({"Content-Type": "text/html"}) is None
+    assert header_charset({}) is None and content_type(None) is None
+    assert content_type({"CONTENT-type": "application/pdf"}) == "application/pdf"
