@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
-
-# (module, function): each takes an open sqlite_utils.Database and returns a dict of counts.
-STEPS: tuple[tuple[str, str], ...] = (
-    ("archive.dedupe", "group_near_duplicates"),
-    ("archive.reports", "parse_reports"),
-)
+from archive.db import open_archive
+from archive.dedupe import group_near_duplicates
+from archive.reports import parse_reports
 
 
 def after_crawl(db_path: Path) -> dict[str, dict]:
-    """Run every post-crawl step that is installed; returns their counts by step."""
-    from archive.db import open_archive
-
+    """Run each post-crawl step on the archive; returns their counts by step name."""
     db = open_archive(db_path, check=False)  # the crawl checked it
-    results: dict[str, dict] = {}
     try:
-        for module_name, function in STEPS:
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            step = getattr(importlib.import_module(module_name), function, None)
-            if step is not None:
-                results[f"{module_name}.{function}"] = step(db)
+        return {
+            "near_duplicates": group_near_duplicates(db),
+            "reports": parse_reports(db),
+        }
     finally:
         db.conn.close()
-    return results
