@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-# name -> (module, attribute). A module that does not exist yet is simply not offered.
+# name -> (module, attribute).
 COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("crawler.cli.crawl", "crawl"),
     "demo": ("crawler.cli.demo", "demo"),
@@ -27,17 +27,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available(name: str) -> bool:
-    module, _ = COMMANDS[name]
-    return importlib.util.find_spec(module) is not None
-
-
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if _available(name))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS or not _available(cmd_name):
+        if cmd_name not in COMMANDS:
             return None
         module, attr = COMMANDS[cmd_name]
         return getattr(importlib.import_module(module), attr)
