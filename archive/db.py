@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -54,6 +55,21 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     problems = [row[0] for row in rows if row[0] != "ok"]
     if problems:
         raise ArchiveError(f"{path} is corrupt: {problems[0]}")
+
+
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """The one read-only connection to an archive: never writes, never creates, sees WAL pages.
+
+    Raises ArchiveError (one line) when the file is missing or not a database.
+    """
+    path = Path(path)
+    check_archive_file(path, create=False)
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from None
+    return conn
 
 
 def open_archive(
