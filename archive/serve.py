@@ -5,6 +5,7 @@ Kept out of the CLI so tests use ``build_datasette(path).client`` without a serv
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 from pathlib import Path
@@ -15,8 +16,25 @@ from datasette.database import Database
 from archive.db import ArchiveError, check_archive_file, quick_check
 
 DATABASE_NAME = "gongkai"
-# The Datasette configuration directory of a source checkout (metadata, plugins, templates).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "datasette"
+# The checkout's datasette/ directory (metadata, plugins, templates), installed under this
+# name by pyproject.toml's package-dir; it has no __init__.py, so it is a namespace package.
+CONFIG_PACKAGE = "gongkai_datasette"
+
+
+def installed_config_dir() -> Path:
+    """The Datasette configuration directory that was installed with gongkai.
+
+    Found through the import system, so a wheel, an editable install and a checkout agree.
+    Not importlib.resources.files(): on Python 3.11 it fails for a namespace package of an
+    editable install (python/importlib_resources#311).
+    """
+    spec = importlib.util.find_spec(CONFIG_PACKAGE)
+    for location in spec.submodule_search_locations if spec else ():
+        if (Path(location) / "metadata.yml").is_file():
+            return Path(location)
+    raise ArchiveError(
+        f"the Datasette configuration ({CONFIG_PACKAGE}) is not installed; reinstall gongkai"
+    )
 
 
 def prepare_for_serving(path: Path) -> None:
@@ -45,13 +63,15 @@ def prepare_for_serving(path: Path) -> None:
         conn.close()
 
 
-def build_datasette(db_path: str | os.PathLike, config_dir: Path = CONFIG_DIR) -> Datasette:
+def build_datasette(db_path: str | os.PathLike, config_dir: Path | None = None) -> Datasette:
     """A Datasette serving ``db_path`` immutable, as database ``gongkai``, with our config dir.
 
+    ``config_dir`` defaults to the installed configuration (``installed_config_dir()``).
     Raises ArchiveError (one line) for a missing, corrupt or foreign database file.
     """
     path = Path(db_path).resolve()
     prepare_for_serving(path)
+    config_dir = installed_config_dir() if config_dir is None else Path(config_dir)
     if not (config_dir / "metadata.yml").is_file():
         raise ArchiveError(f"Datasette configuration directory {config_dir} not found")
     datasette = Datasette([], config_dir=config_dir)
