@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from crawler.politeness import BEIJING, BackoffMiddleware, in_window, retry_after_seconds
 from crawler.profile import ProfileError, parse_profile
 from crawler.samplesites.server import SampleServer
+from tests.scrapy_crawler import PROJECT_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2024, 5, 1, 8, 0, 0, tzinfo=UTC)
@@ -45,7 +46,9 @@ def test_in_window_is_beijing_time(window, hour, expected):
 
 
 def middleware(**settings) -> BackoffMiddleware:
-    return BackoffMiddleware.from_crawler(get_crawler(settings_dict=settings))
+    return BackoffMiddleware.from_crawler(
+        get_crawler(settings_dict={**PROJECT_SETTINGS, **settings})
+    )
 
 
 def answer(status: int, request: Request, retry_after: str | None = None) -> Response:
