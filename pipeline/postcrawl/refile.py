@@ -1,7 +1,7 @@
-"""Re-classify the archive after a taxonomy or profile-mapping edit.
+"""Re-file the archive after a taxonomy or profile-mapping edit (``gongkai classify``).
 
-The classifier is pure (``pipeline.classify``); this module only reads documents back into
-the dict shape it expects and writes the answers, touching rows whose answer changed.
+The classifier is pure (``pipeline.classify``); this step only reads documents back into
+the dict shape it expects and has the archive store the answers that changed.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.classification import CLASSIFICATION_FIELDS as FIELDS
+from archive.classification import documents_to_classify, update_classification
 from pipeline.classify import check_columns, classify_fields
 from pipeline.taxonomy import Taxonomy
-
-FIELDS = ("category", "category_source", "category_raw", "category_reason", "genre")
 
 
 def document_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,13 +49,8 @@ def reclassify(
     for site, columns in columns_by_site.items():
         check_columns(taxonomy, columns, where=f"profile {site} columns")
     changed, by_category, by_source, total = 0, Counter(), Counter(), 0
-    rows = db.query(
-        "SELECT id, site, title, body, column_name, category_label, breadcrumb, "
-        + ", ".join(FIELDS)
-        + " FROM documents"
-    )
     updates = []
-    for row in rows:
+    for row in documents_to_classify(db):
         total += 1
         doc = document_from_row(row)
         new = classify_fields(doc, columns_by_site.get(row["site"]), taxonomy)
@@ -63,11 +58,7 @@ def reclassify(
         by_source[new["category_source"]] += 1
         if any(new[f] != row[f] for f in FIELDS):
             updates.append({**new, "id": row["id"]})
-    with db.atomic():
-        db.conn.executemany(
-            "UPDATE documents SET " + ", ".join(f"{f} = :{f}" for f in FIELDS) + " WHERE id = :id",
-            updates,
-        )
+    update_classification(db, updates)
     changed = len(updates)
     return {
         "documents": total,

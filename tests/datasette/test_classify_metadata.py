@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from archive.dedupe import group_near_duplicates
 from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.neardups import group_near_duplicates
+from tests.pages import write
 
 CONFIG = Path(__file__).parents[2] / "datasette"
 BODY = "为进一步做好本年度相关工作,现将有关事项通知如下,请各单位认真贯彻执行。" * 4
@@ -46,13 +47,14 @@ def client(tmp_path_factory):
     root = tmp_path_factory.mktemp("classify")
     db_path = root / "archive.db"
     with ArchiveWriter(db_path) as writer:
-        crawl = writer.start_crawl("sample-test", agency="濉溪县教育局")
+        crawl = writer.start_crawl("sample-test")
         for url, column, title, published, body in PAGES:
             url = "http://www.sxx.sample.test/" + url
             capture = {"crawl_id": crawl, "profile": "sample-test", "url": url, "status": 200,
                        "fetched_at": "2024-05-01T08:00:00Z", "body": b"x", "kind": "detail"}  # fmt: skip
-            writer.add_page(capture, {"url": url, "title": title, "column": column,
-                                      "published_at": published, "body": body})  # fmt: skip
+            page = {"url": url, "title": title, "column": column, "published_at": published,
+                    "body": body}  # fmt: skip
+            write(writer, capture, page, agency="濉溪县教育局")
         writer.finish_crawl(crawl, "finished")
     db = open_archive(db_path)
     group_near_duplicates(db)

@@ -13,6 +13,7 @@ import yaml
 
 from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from tests.pages import write
 
 ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -43,7 +44,7 @@ def archive(tmp_path_factory):
     with ArchiveWriter(path) as writer:
         for day, (status, doc) in enumerate(steps, start=1):
             crawl = writer.start_crawl("sample-test")
-            writer.add_page(page(crawl, day, status), doc)
+            write(writer, page(crawl, day, status), doc)
             writer.finish_crawl(crawl, "finished")
     return path
 

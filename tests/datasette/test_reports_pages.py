@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from archive.reports import parse_reports
 from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.reports import parse_reports
+from tests.pages import write
 
 CONFIG = Path(__file__).resolve().parents[2] / "datasette"
 SEED = (
@@ -43,7 +44,7 @@ def client(tmp_path_factory):
         + "</body></html>"
     )
     with ArchiveWriter(path) as writer:
-        crawl = writer.start_crawl("sample-suixi-jyj", agency="濉溪县教育局")
+        crawl = writer.start_crawl("sample-suixi-jyj")
         for n, (doc_title, published, raw, category, column) in enumerate(
             [
                 (title, "2022-02-22", html, "政府信息公开年报", "政府信息公开年报"),
@@ -55,7 +56,7 @@ def client(tmp_path_factory):
                        "fetched_at": "2024-05-01T08:00:00Z", "body": raw.encode(), "kind": "detail"}  # fmt: skip
             document = {"url": url, "title": doc_title, "body": raw, "published_at": published,
                         "agency": "濉溪县教育局", "category": category, "column": column}  # fmt: skip
-            writer.add_page(capture, document)
+            write(writer, capture, document, agency="濉溪县教育局")
         writer.finish_crawl(crawl, "finished")
     parse_reports(open_archive(path))
     client = Client(build_datasette(path, config_dir=CONFIG))
