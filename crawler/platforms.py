@@ -71,8 +71,6 @@ def page_kind(url: str, profile: Mapping) -> str:
     return "other"
 
 
-
-
 def max_pages(profile: Mapping) -> int:
     return int((profile.get("pagination") or {}).get("max_pages") or DEFAULT_MAX_PAGES)
 

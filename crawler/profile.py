@@ -144,8 +144,6 @@ def _section(data: dict, key: str, path: Path) -> dict:
     return value
 
 
-
-
 def _selectors(data: dict, path: Path) -> dict[str, list[str]]:
     selectors = _section(data, "selectors", path)
     unknown = set(selectors) - SELECTOR_FIELDS

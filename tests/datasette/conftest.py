@@ -69,15 +69,14 @@ def archive_path(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(archive_path):
-    client = Client(build_datasette(archive_path))
-    yield client
-    client.loop.close()
+def client(archive_path, client_for):
+    return client_for(archive_path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def client_for():
-    """Build a client for another archive file: ``client_for(path, config_dir=...)``."""
+    """The one way tests reach Datasette: ``client_for(path, config_dir=...)`` builds a client
+    for an archive file (closed when the session ends)."""
     clients = []
 
     def build(path, **kwargs):
@@ -181,10 +180,8 @@ def search_archive(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def search_client(search_archive):
-    client = Client(build_datasette(search_archive))
-    yield client
-    client.loop.close()
+def search_client(search_archive, client_for):
+    return client_for(search_archive)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -11,7 +10,6 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from archive.serve import build_datasette
 from archive.store import ArchiveWriter
 from tests.pages import write
 
@@ -50,13 +48,8 @@ def archive(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def feeds(archive):
-    datasette = build_datasette(archive)
-
-    def get(path: str):
-        return asyncio.run(datasette.client.get(path))
-
-    return get
+def feeds(archive, client_for):
+    return client_for(archive).get
 
 
 def entries(response) -> list[ET.Element]:
