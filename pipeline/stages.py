@@ -206,7 +206,8 @@ class ArchiveStage:
             self.stats.set_value(f"events/{kind}", count)
         stats = self.stats.get_stats()
         counts = CrawlCounts.from_stats(self.crawler.spider.profile.name, stats)
-        status = "finished" if counts.documents else "failed"
+        # An unchanged site answers 304s and yields no document: that is a finished crawl too.
+        status = "finished" if counts.reachable else "failed"
         self.writer.finish_crawl(self.crawl_id, status, counts.archive_columns(), _json_safe(stats))
         release_writer(self.db_path)
 

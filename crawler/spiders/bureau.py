@@ -111,13 +111,19 @@ class BureauSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
         yield self._item(response, response.meta.get("kind", "list"))
-        if response.status == 304:  # unchanged since the archived copy: follow that copy
-            self.crawler.stats.inc_value("gongkai/not_modified")
-            response = self.revisit.replay(response) or response
-        if response.status >= 300:
+        try:
+            if response.status == 304:  # unchanged since the archived copy: follow that copy
+                self.crawler.stats.inc_value("gongkai/not_modified")
+                response = self.revisit.replay(response) or response
+            if response.status >= 300:
+                self.revisit.lists_complete = False
+            elif isinstance(response, TextResponse):
+                yield from list(self._follow(response))
+        except Exception:
+            # A list page we could not read says nothing about what it links: no delistings.
             self.revisit.lists_complete = False
-        elif isinstance(response, TextResponse):
-            yield from self._follow(response)
+            self.crawler.stats.inc_value("gongkai/list_errors")
+            self.logger.exception("cannot follow the links of %s", response.url)
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
         found = platforms.discover(
