@@ -25,7 +25,7 @@ demo: install
 
 ## make test: install what the tests need, lint, check the import layering, run the suite
 test: install lint
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: install
 	$(BIN)/ruff check crawler pipeline archive datasette tests bench

@@ -3,8 +3,8 @@
 The store calls :meth:`ChangeTracker.observe` for every capture inside its batch transaction
 (so a killed crawl keeps whole batches of pages *and* their events, or neither), and
 :meth:`ChangeTracker.record_listing` once per crawl with the detail URLs its list pages
-linked. What a fetch means is decided by the pure ``pipeline.soft404``; what changed between
-versions by ``pipeline.diff``. Rules:
+linked. What a fetch means (the capture's ``observation``) and what changed between versions
+(the row's ``change``) arrive decided by the pipeline; this module keeps the state. Rules:
 
 - a URL is ``removed`` only after ``removed_after`` consecutive ``missing`` observations
   (404/410, soft-404), with [last ok, first missing] and the captures on both sides;
@@ -22,21 +22,34 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from archive.rows import utc_now
-from pipeline.diff import attachment_diff, field_diff, text_diff
-from pipeline.soft404 import (
-    BLOCKED,
-    MISSING,
-    PRESENT,
-    UNREACHABLE,
-    Verdict,
-    failure_verdict,
-    observe,
+from archive.rows import VERSION_FIELDS
+from archive.timestamps import utc_now
+
+# What one fetch showed about its URL: the pipeline's verdict (pipeline.soft404), stored in
+# captures.observation. Only these outcomes move a URL's state.
+OK, NOT_MODIFIED, MISSING, BLOCKED, UNREACHABLE = (
+    "ok", "not_modified", "missing", "blocked", "unreachable",
 )  # fmt: skip
+PRESENT = frozenset({OK, NOT_MODIFIED})
 
 DEFAULT_REMOVED_AFTER = 2
 EVENT_TYPES = ("new", "changed", "removed", "restored", "delisted", "blocked")
 LIST_KINDS = ("list", "fragment")
+
+
+@dataclass(frozen=True)
+class Observation:
+    outcome: str
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, capture: dict, has_document: bool) -> Observation:
+        """The capture's observation; a page stored without one is taken as seen if it holds
+        a document, else as an error (never as evidence of removal)."""
+        given = capture.get("observation")
+        if given:
+            return cls(given["outcome"], given.get("reason"))
+        return cls(OK) if has_document else cls("error", "no observation given")
 
 
 @dataclass
@@ -88,13 +101,6 @@ def header(headers: dict[str, str] | None, name: str) -> str | None:
     return None
 
 
-def body_text(capture: dict) -> str | None:
-    body = capture.get("body")
-    if not body:
-        return None
-    return body.decode(capture.get("used_encoding") or "utf-8", errors="replace")
-
-
 def load_state(conn: sqlite3.Connection, url: str) -> UrlState | None:
     row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM url_states WHERE url = ?", [url])
     found = row.fetchone()
@@ -128,23 +134,18 @@ class ChangeTracker:
         document_id: int | None,
         status: str,
         row: dict | None,
-    ) -> Verdict:
-        """Classify one capture, update its URL's state and write any event; return the verdict."""
+    ) -> Observation:
+        """Update one capture's URL state from its observation, write any event; return it."""
         if not capture.get("fetched_at"):  # the store stamps such captures "now" too
             capture = {**capture, "fetched_at": utc_now()}
         kind = capture.get("kind") or "detail"
+        verdict = Observation.of(capture, document_id is not None)
+        if kind not in LIST_KINDS + ("detail", "failure"):
+            return verdict
         state = load_state(conn, capture["url"])
         if kind in LIST_KINDS or (kind == "failure" and state and state.kind in LIST_KINDS):
-            verdict = failure_verdict(capture.get("status"), capture.get("error"))
             self._list_seen(conn, capture, capture_id, verdict, state)
             return verdict
-        if kind not in ("detail", "failure"):
-            return failure_verdict(capture.get("status"), capture.get("error"))
-        verdict = observe(
-            capture.get("status"), capture.get("error"),
-            None if document_id is not None else body_text(capture),
-            capture["url"], capture.get("final_url"), has_document=document_id is not None,
-        )  # fmt: skip
         if status == "new":
             self._event(conn, "new", capture, capture_id, document_id, row, to_version=1,
                         attachments=row.get("attachments") or [])  # fmt: skip
@@ -157,7 +158,7 @@ class ChangeTracker:
         self._detail_seen(conn, state, capture, capture_id, document_id, verdict)
         return verdict
 
-    def _list_seen(self, conn, capture: dict, capture_id: int, verdict: Verdict, state) -> None:
+    def _list_seen(self, conn, capture: dict, capture_id: int, verdict: Observation, state) -> None:
         url = capture["url"]
         state = state or UrlState(url, capture["profile"], capture.get("kind"))
         if state.kind not in LIST_KINDS:
@@ -170,7 +171,7 @@ class ChangeTracker:
         conn.execute(SAVE_STATE, asdict(state))
 
     @staticmethod
-    def _touch(state: UrlState, capture: dict, verdict: Verdict) -> None:
+    def _touch(state: UrlState, capture: dict, verdict: Observation) -> None:
         state.last_outcome, state.last_observed_at = verdict.outcome, capture.get("fetched_at")
 
     @staticmethod
@@ -223,31 +224,35 @@ class ChangeTracker:
 
     def _changed(self, conn, capture: dict, capture_id: int, document_id: int, row: dict) -> None:
         versions = conn.execute(
-            "SELECT version, title, body, published_at, metadata, capture_id FROM document_versions"
-            " WHERE document_id = ? ORDER BY version DESC LIMIT 2",
+            "SELECT version, capture_id FROM document_versions WHERE document_id = ?"
+            " ORDER BY version DESC LIMIT 2",
             [document_id],
         ).fetchall()
         if len(versions) < 2:
             return
-        new, old = (_version_fields(v) for v in versions)
-        diff = field_diff(
-            old, new, sorted((set(old) | set(new)) - {"version", "body", "capture_id"})
-        )
+        (new_version, _), (old_version, old_capture) = versions
+        change = row.get("change") or {}
+        self._event(conn, "changed", capture, capture_id, document_id, row,
+                    before=old_capture, from_version=old_version, to_version=new_version,
+                    field_diff=change.get("fields"), text_diff=change.get("text"),
+                    attachments=row.get("attachments") or [])  # fmt: skip
+
+    def stored_version(self, conn: sqlite3.Connection, document_id: int) -> dict[str, Any] | None:
+        """A document's stored VERSION_FIELDS, content hash and last announced attachments."""
+        columns = (*VERSION_FIELDS, "content_sha256")
+        row = conn.execute(
+            f"SELECT {', '.join(columns)} FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            return None
         previous = conn.execute(
             "SELECT attachments FROM events WHERE document_id = ? AND type IN ('new', 'changed')"
             " AND attachments IS NOT NULL ORDER BY id DESC LIMIT 1",
             [document_id],
         ).fetchone()
-        attachments = row.get("attachments") or []
-        if previous is not None:  # unknown for documents archived before events existed
-            changed = attachment_diff(json.loads(previous[0]), attachments)
-            if changed:
-                diff["attachments"] = changed
-        self._event(conn, "changed", capture, capture_id, document_id, row,
-                    before=old["capture_id"], from_version=old["version"],
-                    to_version=new["version"], field_diff=diff,
-                    text_diff=text_diff(old.get("body"), new.get("body")),
-                    attachments=attachments)  # fmt: skip
+        stored = dict(zip(columns, row, strict=True))
+        stored["attachments"] = json.loads(previous[0]) if previous else None
+        return stored
 
     def _event(self, conn, kind: str, capture: dict, capture_id: int, document_id: int | None,
                row: dict | None, *, reason: str | None = None, interval: tuple = (None, None),
@@ -315,14 +320,6 @@ def _column_and_date(conn: sqlite3.Connection, site: str) -> dict[str, tuple[str
         [site],
     )
     return {url: (column, published) for url, column, published in rows}
-
-
-def _version_fields(row: tuple) -> dict[str, Any]:
-    version, title, body, published_at, metadata, capture_id = row
-    fields_ = {"version": version, "title": title, "body": body, "published_at": published_at}
-    fields_.update(json.loads(metadata) if metadata else {})
-    fields_["capture_id"] = capture_id
-    return fields_
 
 
 def _document(conn: sqlite3.Connection, document_id: int | None) -> dict[str, Any]:

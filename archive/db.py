@@ -28,6 +28,8 @@ def check_archive_file(path: Path, create: bool = True) -> None:
     """Raise ArchiveError unless ``path`` can be opened (or created) as an archive.
 
     Cheap checks only (no SQLite connection): directory, file type, header, permissions.
+    Reads the header with a plain file handle: call it only when this process has no SQLite
+    connection to the file open (see connect_readonly).
     """
     if not path.parent.is_dir():
         raise ArchiveError(f"cannot open archive {path}: directory {path.parent} does not exist")
@@ -60,15 +62,24 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
 def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     """The one read-only connection to an archive: never writes, never creates, sees WAL pages.
 
-    Raises ArchiveError (one line) when the file is missing or not a database.
+    Raises ArchiveError (one line) when the file is missing or not a database. The file is
+    never opened outside SQLite here: a crawl reads through this while its own writer holds
+    the database, and closing any other descriptor of the file would drop SQLite's POSIX
+    locks for the whole process (seen as "disk I/O error" on the next read).
     """
     path = Path(path)
-    check_archive_file(path, create=False)
+    if not path.is_file():
+        raise ArchiveError(f"archive {path} does not exist")
     try:
         conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"{path} is not a SQLite database: {exc}") from None
     return conn
 
 

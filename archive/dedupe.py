@@ -7,30 +7,22 @@ Per page, inside the store's write transaction (``conn`` is its sqlite3 connecti
 - :func:`record_version` *after* inserting a new document and *before* overwriting a changed
   one, so the text being replaced is already kept.
 
-After a crawl, over the whole archive: :func:`group_near_duplicates` (also run by
-``crawler.postprocess.after_crawl``). :func:`dedupe_counts` summarises all of it.
+Near-duplicate groups are computed by ``pipeline.postcrawl.neardups`` and stored here
+(:func:`replace_near_dup_groups`, signatures cached with :func:`save_signatures`).
+:func:`dedupe_counts` summarises all of it.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any
 
 import sqlite_utils
 
-from pipeline import neardup
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
-logger = logging.getLogger(__name__)
-
-# Document fields kept with each version besides title/body/published_at, so a change of
-# 有效性 or 文号 is visible too.
-VERSION_METADATA = ("doc_no", "index_no", "validity", "written_at", "agency", "column_name")
+from archive.rows import VERSION_METADATA
+from archive.timestamps import utc_now
 
 UPSERT_SIGHTING = """
 INSERT INTO sightings (document_id, url, canonical_url, site, column_name, first_seen, last_seen,
@@ -42,10 +34,6 @@ ON CONFLICT (document_id, canonical_url, coalesce(column_name, '')) DO UPDATE SE
     last_capture_id = excluded.last_capture_id,
     times_seen = times_seen + 1
 """
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_sighting(
@@ -93,7 +81,7 @@ def record_version(
         [document_id],
     ).fetchone()
     if latest is None:
-        latest = _snapshot_current(conn, document_id, row["content_sha256"])
+        latest = _snapshot_current(conn, document_id)
     if latest is not None and latest[1] == row["content_sha256"]:
         conn.execute(
             "UPDATE document_versions SET last_seen = max(last_seen, ?)"
@@ -106,9 +94,7 @@ def record_version(
     return version
 
 
-def _snapshot_current(
-    conn: sqlite3.Connection, document_id: int, new_sha: str
-) -> tuple[int, str] | None:
+def _snapshot_current(conn: sqlite3.Connection, document_id: int) -> tuple[int, str] | None:
     """Save the document's stored text as version 1 if it differs from what replaces it."""
     conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
     try:
@@ -158,95 +144,65 @@ def load_dedupe_keys(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def group_near_duplicates(
-    db: sqlite_utils.Database,
-    threshold: float = neardup.DEFAULT_THRESHOLD,
-    shingle_size: int = neardup.DEFAULT_SHINGLE,
-    num_perm: int = neardup.DEFAULT_NUM_PERM,
-) -> dict[str, int]:
-    """Recompute near-duplicate groups over the whole archive; return counts.
-
-    Groups are replaced as a whole (their id is the representative's document id, so an
-    unchanged archive yields identical rows); documents are never merged or deleted.
-    """
-    signatures = _signatures(db, shingle_size, num_perm)
-    groups = neardup.group(signatures.items(), threshold)
-    now = _now()
-    with db.atomic():
-        db.execute("UPDATE documents SET near_dup_group = NULL WHERE near_dup_group IS NOT NULL")
-        db.execute("DELETE FROM near_dup_members")
-        db.execute("DELETE FROM near_dup_groups")
-        for g in groups:
-            db.execute(
-                "INSERT INTO near_dup_groups (id, representative_id, size, min_similarity,"
-                " threshold, shingle_size, num_perm, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [g.representative, g.representative, len(g.similarity),
-                 min(g.similarity.values()), threshold, shingle_size, num_perm, now],
-            )  # fmt: skip
-            db.conn.executemany(
-                "INSERT INTO near_dup_members (group_id, document_id, similarity) VALUES (?, ?, ?)",
-                [(g.representative, doc, sim) for doc, sim in g.similarity.items()],
-            )
-            db.conn.executemany(
-                "UPDATE documents SET near_dup_group = ? WHERE id = ?",
-                [(g.representative, doc) for doc in g.similarity],
-            )
-    counts = {
-        "documents_compared": len(signatures),
-        "near_dup_groups": len(groups),
-        "documents_in_groups": sum(len(g.similarity) for g in groups),
-    }
-    logger.info("near-duplicate groups: %s", counts)
-    return counts
+def document_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, str | None]]:
+    """(id, content_sha256, title, body) of every document, for near-duplicate grouping."""
+    yield from conn.execute("SELECT id, content_sha256, title, body FROM documents")
 
 
-def _signatures(db: sqlite_utils.Database, shingle_size: int, num_perm: int) -> dict[int, MinHash]:
-    """MinHash per document, from the cache when its content hash and parameters match."""
-    cached = {
-        doc_id: (sha, scheme, blob)
-        for doc_id, sha, scheme, blob in db.execute(
-            "SELECT document_id, content_sha256, scheme, signature FROM near_dup_signatures"
-            " WHERE shingle_size = ? AND num_perm = ?",
-            [shingle_size, num_perm],
-        ).fetchall()
-    }
-    result: dict[int, MinHash] = {}
-    fresh = []
-    for doc_id, sha, title, body in db.execute(
-        "SELECT id, content_sha256, title, body FROM documents"
-    ).fetchall():
-        if doc_id in cached and cached[doc_id][0] == sha:
-            result[doc_id] = _from_blob(cached[doc_id][1], cached[doc_id][2], num_perm)
-            continue
-        sig = neardup.signature(_comparison_text(title, body), shingle_size, num_perm)
-        if sig is None:
-            continue
-        result[doc_id] = sig
-        blob = sig.hashvalues.tobytes()
-        fresh.append((doc_id, sha, shingle_size, num_perm, sig.scheme, blob))
+def load_signatures(
+    conn: sqlite3.Connection, shingle_size: int, num_perm: int
+) -> dict[int, tuple[str, str, bytes]]:
+    """document id -> (content_sha256, scheme, signature bytes) stored for these parameters."""
+    rows = conn.execute(
+        "SELECT document_id, content_sha256, scheme, signature FROM near_dup_signatures"
+        " WHERE shingle_size = ? AND num_perm = ?",
+        [shingle_size, num_perm],
+    )
+    return {doc_id: (sha, scheme, blob) for doc_id, sha, scheme, blob in rows}
+
+
+def save_signatures(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Store (document_id, content_sha256, shingle_size, num_perm, scheme, signature) rows."""
     with db.atomic():
         db.conn.executemany(
             "INSERT OR REPLACE INTO near_dup_signatures (document_id, content_sha256,"
             " shingle_size, num_perm, scheme, signature) VALUES (?, ?, ?, ?, ?, ?)",
-            fresh,
+            rows,
         )
-    return result
 
 
-def _from_blob(scheme: str, blob: bytes, num_perm: int) -> MinHash:
-    # datasketch 2 stores 32-bit values for its affine32 scheme and 64-bit ones otherwise.
-    import numpy as np  # imported here: datasketch and numpy cost 0.6 s at crawl start-up
-    from datasketch import MinHash
+def replace_near_dup_groups(
+    db: sqlite_utils.Database,
+    groups: list[tuple[int, dict[int, float]]],
+    threshold: float,
+    shingle_size: int,
+    num_perm: int,
+) -> None:
+    """Replace every near-duplicate group with ``groups``: (representative id, {doc: similarity}).
 
-    dtype = np.uint32 if len(blob) == 4 * num_perm else np.uint64
-    hashvalues = np.frombuffer(blob, dtype=dtype)
-    return MinHash(num_perm=num_perm, seed=1, hashvalues=hashvalues, scheme=scheme)
-
-
-def _comparison_text(title: str | None, body: str | None) -> str:
-    # The title joins the body so that two attachment-only pages ("详见附件") are compared by
-    # what they announce, not by their identical one-line body.
-    return (title or "") + "\n" + (body or "")
+    A group's id is its representative's document id, so an unchanged archive yields
+    identical rows; documents are never merged or deleted.
+    """
+    now = utc_now()
+    with db.atomic():
+        db.execute("UPDATE documents SET near_dup_group = NULL WHERE near_dup_group IS NOT NULL")
+        db.execute("DELETE FROM near_dup_members")
+        db.execute("DELETE FROM near_dup_groups")
+        for representative, similarity in groups:
+            db.execute(
+                "INSERT INTO near_dup_groups (id, representative_id, size, min_similarity,"
+                " threshold, shingle_size, num_perm, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [representative, representative, len(similarity), min(similarity.values()),
+                 threshold, shingle_size, num_perm, now],
+            )  # fmt: skip
+            db.conn.executemany(
+                "INSERT INTO near_dup_members (group_id, document_id, similarity) VALUES (?, ?, ?)",
+                [(representative, doc, sim) for doc, sim in similarity.items()],
+            )
+            db.conn.executemany(
+                "UPDATE documents SET near_dup_group = ? WHERE id = ?",
+                [(representative, doc) for doc in similarity],
+            )
 
 
 def dedupe_counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -11,16 +11,18 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
+from archive.db import ArchiveError, connect_readonly
 from archive.find import Search, hits_sql
 
 BOM = "\ufeff"
-FORMATS = ("csv", "xlsx", "jsonl")
 DOCUMENT_COLUMNS = (
     "id", "agency", "title", "published_at", "written_at", "index_no", "doc_no", "category",
     "genre", "column_name", "url", "canonical_url", "first_seen", "last_seen", "body",
@@ -169,18 +171,12 @@ def iter_documents(conn: sqlite3.Connection, filters: ExportFilters) -> Iterator
             yield row[:width]
 
 
-def open_readonly(path: str) -> sqlite3.Connection:
-    """A read-only connection to an existing archive (never creates or migrates one)."""
-    from pathlib import Path
-
-    from archive.db import ArchiveError, check_archive_file
-
-    db_path = Path(path).resolve()
-    check_archive_file(db_path, create=False)
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+def open_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection to an existing gongkai archive (never creates or migrates one)."""
+    conn = connect_readonly(path)
     try:
         conn.execute("SELECT id, category FROM documents LIMIT 0")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ArchiveError(f"{db_path} is not a gongkai archive: {exc}") from None
+        raise ArchiveError(f"{Path(path).resolve()} is not a gongkai archive: {exc}") from None
     return conn

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from archive.search import cjk_bigrams
-from pipeline.encoding import content_type
 
 FILES_DIR = "files"
 INSERT_FILE = """
@@ -61,7 +60,7 @@ def file_row(base: Path, capture: dict[str, Any], reading: dict[str, Any]) -> di
         "sha256": sha,
         "size": len(body),
         "media_type": reading.get("media_type"),
-        "declared_type": content_type(capture.get("headers")),
+        "declared_type": reading.get("declared_type"),
         "extension": reading.get("extension"),
         "type_note": reading.get("type_note"),
         "stored_path": relative,

@@ -1,135 +1,22 @@
-"""Parse every archived annual report into report tables; run after a crawl.
+"""Storage of parsed annual reports: candidates in, report rows out.
 
-``parse_reports(db)`` finds documents detected as reports (title or column), parses the raw
-HTML of their latest capture (tables survive there, not in the plain-text body), and replaces
-that report's rows. A report whose content has not changed since it was parsed is skipped.
-Then the year-over-year 现行有效件数 check is recomputed for every bureau with consecutive years.
+The parsing and the checks are the pipeline's (``pipeline.postcrawl.reports``); this module
+lists the documents it may parse, replaces one report's rows, and stores checks it computed.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from typing import Any
 
 import sqlite_utils
 
-from pipeline.encoding import decode_html
-from pipeline.reports import category_lookup, is_report, parse_report
-
-logger = logging.getLogger(__name__)
-
-YOY_PREFIX = "二 现行有效件数 YoY"
 _CANDIDATES = """
 SELECT d.id, d.title, d.column_name, d.category_label, d.site, d.agency, d.url,
        d.published_at, d.body, d.content_sha256, d.latest_capture_id,
        c.body AS raw, c.used_encoding
 FROM documents d LEFT JOIN captures c ON c.id = d.latest_capture_id
 """
-
-
-def _page_text(row: dict[str, Any]) -> str:
-    """The captured HTML when we have it; else the extracted body (prose claims still parse)."""
-    if row["raw"]:
-        return decode_html(row["raw"], None, row["used_encoding"]).text
-    return "\n".join(filter(None, [row["title"], row["body"]]))
-
-
-def _is_candidate(row: dict[str, Any]) -> bool:
-    return is_report(row["title"], row["column_name"]) or is_report(None, row["category_label"])
-
-
-def _report_row(row: dict[str, Any], parsed: dict[str, Any]) -> dict[str, Any]:
-    counts = [c["count"] for c in parsed["claims"]]
-    return {
-        "document_id": row["id"],
-        "capture_id": row["latest_capture_id"],
-        "site": row["site"],
-        "agency": parsed["agency"],
-        "year": parsed["year"],
-        "title": parsed["title"],
-        "url": row["url"],
-        "published_at": row["published_at"],
-        "format": parsed["format"],
-        "proactive_total": parsed["proactive_total"],
-        "claims_total": sum(counts) if counts and None not in counts else None,
-        "cells_count": len(parsed["cells"]),
-        "checks_failed": sum(1 for c in parsed["checks"] if c["ok"] is False),
-        "prose_counts": json.dumps(parsed["prose_counts"], ensure_ascii=False),
-        "warnings": json.dumps(parsed["warnings"], ensure_ascii=False),
-        "content_sha256": row["content_sha256"],
-        "parsed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
-def _ok(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def store_report(db: sqlite_utils.Database, row: dict[str, Any], parsed: dict[str, Any]) -> int:
-    """Replace the report rows of one document; return the report id."""
-    existing = db.execute("SELECT id FROM reports WHERE document_id = ?", [row["id"]]).fetchone()
-    record = _report_row(row, parsed)
-    if existing:
-        report_id = existing[0]
-        for table in ("report_cells", "report_claims", "report_checks"):
-            db.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-        db["reports"].update(report_id, record)
-    else:
-        report_id = db["reports"].insert(record).last_pk
-    db["report_cells"].insert_all(
-        {
-            "report_id": report_id,
-            "position": i,
-            "table_name": c["table"],
-            "row_label": c["row"],
-            "column_label": c["column"],
-            "value": c["value"],
-            "unit": c["unit"],
-            "raw": c["raw"],
-        }
-        for i, c in enumerate(parsed["cells"])
-    )
-    db["report_claims"].insert_all(
-        {"report_id": report_id, "position": i, **c} for i, c in enumerate(parsed["claims"])
-    )
-    db["report_checks"].insert_all(
-        {"report_id": report_id, **c, "ok": _ok(c["ok"])} for c in parsed["checks"]
-    )
-    return report_id
-
-
-def parse_reports(db: sqlite_utils.Database, force: bool = False) -> dict[str, int]:
-    """Parse every archived report document that is new or changed; return counts.
-
-    Counts: candidates (documents detected as reports), parsed, unchanged (skipped), cells,
-    claims, checks_failed (in the reports parsed now), yoy_checks (recomputed).
-    """
-    done = {r["document_id"]: r["content_sha256"] for r in db.query("SELECT * FROM reports")}
-    counts = dict.fromkeys(("candidates", "parsed", "unchanged", "cells", "claims"), 0)
-    counts["checks_failed"] = 0
-    lookup = category_lookup()
-    for row in db.query(_CANDIDATES):
-        if not _is_candidate(row):
-            continue
-        counts["candidates"] += 1
-        if not force and done.get(row["id"]) == row["content_sha256"]:
-            counts["unchanged"] += 1
-            continue
-        extracted = {k: row[k] for k in ("title", "agency", "published_at", "url")}
-        parsed = parse_report(_page_text(row), row["url"], extracted, lookup)
-        with db.atomic():
-            store_report(db, row, parsed)
-        counts["parsed"] += 1
-        counts["cells"] += len(parsed["cells"])
-        counts["claims"] += len(parsed["claims"])
-        counts["checks_failed"] += sum(1 for c in parsed["checks"] if c["ok"] is False)
-    counts["yoy_checks"] = year_over_year(db)
-    logger.info("reports: %s", counts)
-    return counts
-
-
 _TABLE2 = """
 SELECT r.id, r.site, r.agency, r.year, c.row_label, c.column_label, c.value
 FROM reports r JOIN report_cells c ON c.report_id = r.id
@@ -138,38 +25,48 @@ WHERE c.table_name = '二' AND r.year IS NOT NULL
 """
 
 
-def year_over_year(db: sqlite_utils.Database) -> int:
-    """现行有效件数(y) = 现行有效件数(y−1) + 本年制发件数(y) − 本年废止件数(y), per bureau and row.
+def documents_with_pages(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Every document with the raw bytes and encoding of its latest capture."""
+    yield from db.query(_CANDIDATES)
 
-    Stored on the later year's report; recomputed from scratch each run. Returns checks written.
-    """
-    table: dict[tuple, dict[str, Any]] = {}
-    reports: dict[tuple, int] = {}
-    for r in db.query(_TABLE2):
-        bureau = (r["site"], r["agency"])
-        reports[(bureau, r["year"])] = r["id"]
-        table.setdefault((bureau, r["year"], r["row_label"]), {})[r["column_label"]] = r["value"]
-    db.execute("DELETE FROM report_checks WHERE name LIKE ?", [YOY_PREFIX + "%"])
-    checks = []
-    for (bureau, year, row_label), now in table.items():
-        before = table.get((bureau, year - 1, row_label))
-        if before is None:
-            continue
-        made, repealed = now.get("本年制发件数"), now.get("本年废止件数")
-        parts = [before.get("现行有效件数"), made, repealed]
-        expected, actual = now.get("现行有效件数"), None
-        if None not in parts:
-            actual = parts[0] + parts[1] - parts[2]
-        ok = None if expected is None or actual is None else int(expected == actual)
-        checks.append(
-            {
-                "report_id": reports[(bureau, year)],
-                "name": f"{YOY_PREFIX} [{row_label}]",
-                "ok": ok,
-                "expected": expected,
-                "actual": actual,
-                "detail": f"{year - 1} 现行有效 {parts[0]} + 制发 {made} − 废止 {repealed}",
-            }
-        )
-    db["report_checks"].insert_all(checks)
-    return len(checks)
+
+def parsed_hashes(db: sqlite_utils.Database) -> dict[int, str]:
+    """document id -> content_sha256 of the text its stored report was parsed from."""
+    return {r["document_id"]: r["content_sha256"] for r in db.query("SELECT * FROM reports")}
+
+
+def store_report(
+    db: sqlite_utils.Database,
+    record: dict[str, Any],
+    cells: list[dict[str, Any]],
+    claims: list[dict[str, Any]],
+    checks: list[dict[str, Any]],
+) -> int:
+    """Replace the report rows of ``record["document_id"]``, in one transaction; return its id."""
+    with db.atomic():
+        existing = db.execute(
+            "SELECT id FROM reports WHERE document_id = ?", [record["document_id"]]
+        ).fetchone()
+        if existing:
+            report_id = existing[0]
+            for table in ("report_cells", "report_claims", "report_checks"):
+                db.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
+            db["reports"].update(report_id, record)
+        else:
+            report_id = db["reports"].insert(record).last_pk
+        db["report_cells"].insert_all({"report_id": report_id, **c} for c in cells)
+        db["report_claims"].insert_all({"report_id": report_id, **c} for c in claims)
+        db["report_checks"].insert_all({"report_id": report_id, **c} for c in checks)
+    return report_id
+
+
+def table2_cells(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Table 二's 制发 / 废止 / 现行有效 cells of every report with a year."""
+    yield from db.query(_TABLE2)
+
+
+def replace_checks(db: sqlite_utils.Database, name_prefix: str, checks: list[dict]) -> None:
+    """Replace every stored check whose name starts with ``name_prefix`` by ``checks``."""
+    with db.atomic():
+        db.execute("DELETE FROM report_checks WHERE name LIKE ?", [name_prefix + "%"])
+        db["report_checks"].insert_all(checks)

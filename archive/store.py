@@ -5,7 +5,7 @@ written ``batch_size`` at a time in one ``BEGIN IMMEDIATE`` transaction, so a ki
 leaves whole batches or nothing. Why an in-memory map: ``add_page`` must say whether a
 document is new, updated or unchanged at once, without a SELECT per page; the writer loads
 canonical_url -> (id, content_sha256) once and keeps it current. That map is only right
-while this writer is the database's sole writer: callers hold crawler.lock's archive lock and
+while this writer is the database's sole writer: callers hold archive.lock's crawl lock and
 share one writer per database per process.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -27,12 +27,11 @@ from archive.rows import (
     INSERT_DOCUMENT,
     TOUCH_DOCUMENT,
     UPDATE_DOCUMENT,
+    VERSION_FIELDS,
     capture_row,
-    document_row,
-    extension_of,
-    utc_now,
 )
 from archive.search import cjk_bigrams
+from archive.timestamps import utc_now
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -46,15 +45,8 @@ class KnownDocument:
     dedupe_key: str | None = None
 
 
-@dataclass
-class CrawlCounts:
-    agency: str | None = None
-    pages_fetched: int = 0
-    documents_new: int = 0
-    documents_updated: int = 0
-    errors: int = 0
-    bytes_downloaded: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
+# What a crawl's row records about it (filled by the caller that counted them).
+CRAWL_COUNTS = ("pages_fetched", "documents_new", "documents_updated", "errors", "bytes_downloaded")
 
 
 def mark_interrupted_crawls(db: sqlite_utils.Database) -> int:
@@ -74,9 +66,10 @@ class ArchiveWriter:
     """Write crawls, captures and documents to the archive at ``db_path`` in batches.
 
     >>> writer = ArchiveWriter("var/gongkai.db")
-    >>> crawl_id = writer.start_crawl("sample-suixi-jyj", agency="濉溪县教育局")
-    >>> writer.add_page(capture, document)        # "new" | "updated" | "unchanged" | "duplicate" | ...
-    >>> writer.finish_crawl(crawl_id, "finished", {"scrapy": "stats"})
+    >>> crawl_id = writer.start_crawl("sample-suixi-jyj")
+    >>> writer.add_page(capture, row)   # row: pipeline.record.document_row(...) or None
+    "new"                               # | "updated" | "unchanged" | "duplicate" | ...
+    >>> writer.finish_crawl(crawl_id, "finished", {"pages_fetched": 1}, {"scrapy": "stats"})
     >>> writer.close()
     """
 
@@ -88,7 +81,6 @@ class ArchiveWriter:
         self._known = self._load_known()
         self.changes = ChangeTracker(self.db.conn)
         self._pending: list[tuple[dict, dict | None, str, KnownDocument | None]] = []
-        self._crawls: dict[int, CrawlCounts] = {}
 
     def _load_known(self) -> dict[str, KnownDocument]:
         rows = self.db.execute(
@@ -102,41 +94,48 @@ class ArchiveWriter:
         }
         return known
 
-    def start_crawl(self, profile: str, agency: str | None = None) -> int:
-        """Record a new crawl (committed at once) and return its id.
-
-        ``agency`` is the profile's agency: documents of this crawl whose page names no
-        agency get it, with field source "profile".
-        """
+    def start_crawl(self, profile: str) -> int:
+        """Record a new crawl (committed at once) and return its id."""
         cursor = self.db.execute(
             "INSERT INTO crawls (profile, started_at, status) VALUES (?, ?, 'running')",
             [profile, utc_now()],
         )
-        crawl_id = cursor.lastrowid
-        self._crawls[crawl_id] = CrawlCounts(agency=agency)
-        return crawl_id
+        return cursor.lastrowid
 
-    def add_page(self, capture: dict, document: dict | None) -> str:
-        """Queue one capture (and its extracted document, if any); return what it was.
+    def add_page(self, capture: dict, row: dict | None) -> str:
+        """Queue one capture (and its document row, if any); return what it was.
 
-        "new" / "updated" / "unchanged" for a document, "duplicate" for the same text under
-        another URL (a sighting of the document that holds it), "error" for a capture with an error
-        and no document (fetch or extraction failure), "capture" for anything else
-        (list pages, fragments, attachments).
+        ``row`` is a documents row as ``pipeline.record.document_row`` builds it; the
+        capture carries the pipeline's ``observation`` ({outcome, reason}). Returns "new" /
+        "updated" / "unchanged" for a document, "duplicate" for the same text under another
+        URL (a sighting of the document that holds it), "error" for a capture with an error
+        and no document (fetch or extraction failure), "capture" for anything else (list
+        pages, fragments, attachments).
         """
-        counts = self._crawls.setdefault(capture.get("crawl_id"), CrawlCounts())
         known = None
-        if document is None:
+        if row is None:
             status = "error" if capture.get("error") else "capture"
-            row = None
         else:
-            row = document_row(document, capture["profile"], counts.agency)
             status, known = self._classify(row)
         self._pending.append((capture, row, status, known))
-        self._count(counts, capture, status)
         if len(self._pending) >= self.batch_size:
             self.flush()
         return status
+
+    def stored_version(self, canonical_url: str) -> dict | None:
+        """The document text stored (or queued) under ``canonical_url``, for a diff; or None.
+
+        Its VERSION_FIELDS and content_sha256, plus ``attachments`` as the last new/changed
+        event listed them (None when unknown: archived before events existed).
+        """
+        for _, row, status, _ in reversed(self._pending):
+            if row is not None and row["canonical_url"] == canonical_url and status != "duplicate":
+                stored = {k: row.get(k) for k in (*VERSION_FIELDS, "content_sha256")}
+                return {**stored, "attachments": row["attachments"]}
+        known = self._known.get(canonical_url)
+        if known is None or known.id is None:
+            return None
+        return self.changes.stored_version(self.db.conn, known.id)
 
     def _classify(self, row: dict) -> tuple[str, KnownDocument]:
         known = self._known.get(row["canonical_url"])
@@ -158,29 +157,6 @@ class ArchiveWriter:
         if key:
             self._by_key.setdefault(key, known)
         return "updated", known
-
-    @staticmethod
-    def _count(counts: CrawlCounts, capture: dict, status: str) -> None:
-        if capture.get("status") is not None:
-            counts.pages_fetched += 1
-        counts.bytes_downloaded += len(capture.get("body") or b"")
-        if status == "error":
-            counts.errors += 1
-        elif status == "new":
-            counts.documents_new += 1
-        elif status == "updated":
-            counts.documents_updated += 1
-
-    def counts(self, crawl_id: int) -> dict[str, int]:
-        """Running totals of a crawl started by this writer (for the CLI's summary line)."""
-        counts = self._crawls.get(crawl_id, CrawlCounts())
-        return {
-            "pages_fetched": counts.pages_fetched,
-            "documents_new": counts.documents_new,
-            "documents_updated": counts.documents_updated,
-            "errors": counts.errors,
-            "bytes_downloaded": counts.bytes_downloaded,
-        }
 
     def flush(self) -> None:
         """Write queued pages in one transaction; on failure nothing of the batch is kept."""
@@ -239,7 +215,10 @@ class ArchiveWriter:
             if status in ("new", "updated"):
                 search_rows[document_id] = (cjk_bigrams(row["title"]), cjk_bigrams(row["body"]))
             if row is not None:
-                attachments.extend(self._attachment_rows(document_id, row))
+                attachments.extend(
+                    (document_id, a["url"], a.get("name"), a.get("ext"))
+                    for a in row.get("attachment_rows") or ()
+                )
             verdict = self.changes.observe(conn, capture, capture_id, document_id, status, row)
             captures.append(
                 {
@@ -260,14 +239,6 @@ class ArchiveWriter:
             attachments,
         )
 
-    @staticmethod
-    def _attachment_rows(document_id: int, row: dict) -> list[tuple]:
-        return [
-            (document_id, a["url"], a.get("name"), extension_of(a["url"]))
-            for a in row["attachments"]
-            if a.get("url")
-        ]
-
     def record_listing(self, crawl_id: int, site: str, listed: set[str], complete: bool) -> int:
         """Flush, then record which document URLs the crawl's list pages linked (delistings)."""
         self.flush()
@@ -276,16 +247,16 @@ class ArchiveWriter:
                 self.db.conn, crawl_id, site, listed, complete, utc_now()
             )
 
-    def finish_crawl(self, crawl_id: int, status: str, stats: dict | None = None) -> dict[str, int]:
-        """Flush, then record the crawl's end, status, counts and ``stats`` (JSON); return counts.
-
-        Bytes downloaded are the bytes Scrapy received (``downloader/response_bytes``: headers
-        and compressed bodies, 304s included) when the stats give them, else the bodies kept.
-        """
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        status: str,
+        counts: dict[str, int] | None = None,
+        stats: dict | None = None,
+    ) -> None:
+        """Flush, then record the crawl's end, status, ``counts`` (CRAWL_COUNTS) and ``stats``."""
         self.flush()
-        counts = self.counts(crawl_id)
-        if stats and "downloader/response_bytes" in stats:
-            counts["bytes_downloaded"] = int(stats["downloader/response_bytes"])
+        counts = {name: int((counts or {}).get(name) or 0) for name in CRAWL_COUNTS}
         self.db.execute(
             "UPDATE crawls SET finished_at = :finished_at, status = :status, stats = :stats,"
             " pages_fetched = :pages_fetched, documents_new = :documents_new,"
@@ -299,7 +270,6 @@ class ArchiveWriter:
                 "stats": json.dumps(stats or {}, ensure_ascii=False, sort_keys=True, default=str),
             },
         )
-        return counts
 
     def close(self) -> None:
         """Flush and close. The WAL is checkpointed so an immutable reader sees every row."""

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.db import connect_readonly
+
 CAPTURE_QUERY = """
 SELECT id, url, warc_file, warc_offset, warc_length, warc_record_id, warc_type,
        warc_payload_digest, sha256
@@ -45,22 +47,6 @@ class RecordError(Exception):
 
 def sha1_b32(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
-
-
-def latest_responses(db_path: str | os.PathLike) -> dict[str, tuple[str, str, str]]:
-    """url -> (payload digest, WARC date, record id) of its latest response record."""
-    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
-    try:
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(captures)")}
-        if "warc_type" not in columns:
-            return {}
-        rows = conn.execute(
-            "SELECT final_url, url, warc_payload_digest, warc_date, warc_record_id FROM captures"
-            " WHERE warc_type = 'response' AND coalesce(size, 0) > 0 ORDER BY id"
-        )
-        return {final or url: (digest, date, rid) for final, url, digest, date, rid in rows}
-    finally:
-        conn.close()
 
 
 def parse_record(data: bytes) -> tuple[dict[str, str], bytes]:
@@ -200,7 +186,7 @@ def verify_archive(db_path: str | os.PathLike) -> VerifyResult:
     """Check every WARC record and attachment file the archive at ``db_path`` refers to."""
     db_path = Path(db_path)
     result = VerifyResult()
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = connect_readonly(db_path)
     try:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(captures)")}
         if "warc_file" in columns:
@@ -218,7 +204,7 @@ def archive_figures(db_path: str | os.PathLike) -> dict[str, object]:
     """WARC bytes per 1,000 captures and attachment reading outcomes, for the verify summary."""
     db_path = Path(db_path)
     base = db_path.resolve().parent
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = connect_readonly(db_path)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if "attachment_files" not in tables:

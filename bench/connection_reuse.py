@@ -29,13 +29,13 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from crawler.profile import load_all
-from crawler.run import run_crawl
+from crawler.run import run_spiders
 profiles = [p for p in load_all() if p.sample]
 slots = {{d: {{"concurrency": 2, "delay": 0.05}} for p in profiles for d in p.allowed_domains}}
 overrides = {{"TWISTED_REACTOR": {reactor!r}, "CONCURRENT_REQUESTS": 16, "ROBOTSTXT_OBEY": False,
              "ITEM_PIPELINES": {{}}, "WARC_ENABLED": False, "LOG_LEVEL": "ERROR",
              "DOWNLOAD_SLOTS": slots}}
-result = run_crawl(profiles, Path({db!r}), proxy={proxy!r}, overrides=overrides)
+result = run_spiders(profiles, Path({db!r}), proxy={proxy!r}, overrides=overrides)
 print(result.total("pages"), round(result.seconds, 2))
 """
 

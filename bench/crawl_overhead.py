@@ -40,7 +40,7 @@ def one_crawl(mode: str, proxy: str, db: str, copies: int) -> dict:
     page: enough pages for start-up to stop dominating the timing.
     """
     from crawler.profile import load_all
-    from crawler.run import run_crawl
+    from crawler.run import run_spiders
 
     profiles = [p for p in load_all() if p.sample] * copies
     overrides = dict(FAST)
@@ -51,7 +51,7 @@ def one_crawl(mode: str, proxy: str, db: str, copies: int) -> dict:
         # Bare: Scrapy fetches and follows links, nothing else of ours runs.
         overrides["ITEM_PIPELINES"] = {}
         overrides["WARC_ENABLED"] = False
-    result = run_crawl(profiles, Path(db), proxy=proxy, overrides=overrides)
+    result = run_spiders(profiles, Path(db), proxy=proxy, overrides=overrides)
     docs = sum(result.total(k) for k in ("new", "updated", "unchanged", "duplicates"))
     return {"seconds": result.seconds, "pages": result.total("pages"), "docs": docs}
 

@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.db import open_archive  # noqa: E402
 from archive.search import cjk_bigrams, register  # noqa: E402
 from archive.store import ArchiveWriter  # noqa: E402
+from pipeline.record import document_row  # noqa: E402
+from pipeline.writing import write_page  # noqa: E402
 
 VOCABULARY = (
     "政务 公开 政务公开 信息公开 教育 教育局 义务教育 招生 招生工作 学校 学生 资助 评审 专家评审 "
@@ -53,7 +55,9 @@ def build(path: Path, n: int, seed: int) -> float:
             title, body = synthetic_text(rng, 6), synthetic_text(rng, rng.randint(20, 400))
             capture = {"crawl_id": crawl, "profile": "bench", "url": url, "status": 200,
                        "body": None, "kind": "detail", "fetched_at": "2024-01-01T00:00:00Z"}  # fmt: skip
-            writer.add_page(capture, {"url": url, "title": title, "body": body})
+            write_page(
+                writer, capture, document_row({"url": url, "title": title, "body": body}, "bench")
+            )
         writer.finish_crawl(crawl, "finished")
     return time.perf_counter() - started
 

@@ -12,7 +12,8 @@ class PageItem:
 
     ``kind`` is ``list`` (a column/list page), ``fragment`` (an AJAX list fragment),
     ``detail`` (a document page) or ``failure`` (no response: DNS, refused, timeout).
-    The pipeline stages fill ``document`` (extracted fields) or ``error``.
+    The pipeline stages fill ``observation`` (what the fetch says about the URL),
+    ``document`` (the documents row of a document page) or ``error``.
     """
 
     profile: str
@@ -27,6 +28,9 @@ class PageItem:
     column: str | None = None
     declared_encoding: str | None = None
     used_encoding: str | None = None
+    # {outcome, reason}: ok | not_modified | missing | blocked | unreachable | error
+    # (pipeline.soft404), set by pipeline.stages.ExtractStage for every item.
+    observation: dict[str, Any] | None = None
     document: dict[str, Any] | None = None
     # WARC pointer of the response record ({file, offset, length, record_id, ...}), set by
     # crawler.warc.WarcCaptureMiddleware; None for failures or when WARC writing is off.

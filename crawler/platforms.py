@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
+from pipeline.urls import within_domains
+
 DEFAULT_MAX_PAGES = 200
 # Default URL shapes per platform; a profile's list/detail_url_patterns replace them.
 PLATFORM_PATTERNS: dict[str, dict[str, list[str]]] = {
@@ -67,15 +69,6 @@ def page_kind(url: str, profile: Mapping) -> str:
         if any(p.search(url) for p in pats[kind]):
             return kind
     return "other"
-
-
-def is_allowed(url: str, allowed_domains: Iterable[str]) -> bool:
-    """True when url is http(s) and its host is one of allowed_domains or a subdomain of one."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
 
 
 def max_pages(profile: Mapping) -> int:
@@ -220,11 +213,11 @@ def _links(doc: lxml.html.HtmlElement, base: str) -> list[str]:
 
 def _filtered(found: Discovered, allowed: list[str]) -> Discovered:
     def keep(urls: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(u for u in urls if is_allowed(u, allowed)))
+        return list(dict.fromkeys(u for u in urls if within_domains(u, allowed)))
 
     seen: dict[str, str | None] = {}
     for link, col in found.detail_urls:
-        if is_allowed(link, allowed):
+        if within_domains(link, allowed):
             seen.setdefault(link, col)
     found.detail_urls = list(seen.items())
     found.list_urls = keep(found.list_urls)

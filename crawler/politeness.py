@@ -95,14 +95,14 @@ class BackoffMiddleware:
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
-        if not settings.getbool("POLITENESS_BACKOFF_ENABLED", True):
+        if not settings.getbool("POLITENESS_BACKOFF_ENABLED"):
             raise NotConfigured("POLITENESS_BACKOFF_ENABLED is off")
         return cls(
             crawler,
-            {int(c) for c in settings.getlist("POLITENESS_BACKOFF_CODES", [429, 503])},
-            settings.getint("POLITENESS_BACKOFF_RETRIES", 2),
-            settings.getfloat("POLITENESS_BACKOFF_BASE", 5.0),
-            settings.getfloat("POLITENESS_BACKOFF_MAX", 600.0),
+            {int(c) for c in settings.getlist("POLITENESS_BACKOFF_CODES")},
+            settings.getint("POLITENESS_BACKOFF_RETRIES"),
+            settings.getfloat("POLITENESS_BACKOFF_BASE"),
+            settings.getfloat("POLITENESS_BACKOFF_MAX"),
         )
 
     async def process_request(self, request: Request) -> None:

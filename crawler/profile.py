@@ -15,8 +15,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from pipeline.urls import within_domains
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
-PLATFORMS = ("trs_wcm", "lonsun", "hanweb", "generic")
+PLATFORMS = ("trs_wcm", "lonsun", "generic")
+# Named by real bureaus but without link discovery yet: a profile naming one is an error, not
+# a silent ``generic`` crawl.
+UNIMPLEMENTED_PLATFORMS = ("hanweb", "kaipu", "gkmlpt")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KNOWN_KEYS = {
     "name",
@@ -139,11 +144,6 @@ def _section(data: dict, key: str, path: Path) -> dict:
     return value
 
 
-def _host_allowed(url: str, domains: tuple[str, ...]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
-
-
 def _selectors(data: dict, path: Path) -> dict[str, list[str]]:
     selectors = _section(data, "selectors", path)
     unknown = set(selectors) - SELECTOR_FIELDS
@@ -198,6 +198,8 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         raise _fail(path, "name", f"{name!r} must be lower-case letters, digits and '-'")
     if path.suffix in (".yml", ".yaml") and path.stem != name:
         raise _fail(path, "name", f"{name!r} must equal the file name {path.stem!r}")
+    if data["platform"] in UNIMPLEMENTED_PLATFORMS:
+        raise _fail(path, "platform", f"{data['platform']!r} is not implemented yet")
     if data["platform"] not in PLATFORMS:
         raise _fail(path, "platform", f"{data['platform']!r} is not one of {', '.join(PLATFORMS)}")
     domains = _str_list(data, "allowed_domains", path, required=True)
@@ -205,7 +207,7 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
     for url in start_urls:
         if urlsplit(url).scheme not in ("http", "https"):
             raise _fail(path, "start_urls", f"{url!r} is not an http(s) URL")
-        if not _host_allowed(url, domains):
+        if not within_domains(url, domains):
             raise _fail(path, "start_urls", f"{url!r} is outside allowed_domains")
     pagination = _section(data, "pagination", path)
     politeness = _section(data, "politeness", path)

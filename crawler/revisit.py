@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive import read
+
 DEFAULT_INTERVALS: tuple[tuple[float | None, float], ...] = ((30, 0), (365, 24), (None, 168))
 # Cron runs drift by seconds: a page due "every 24 hours" is due after 90% of that.
 SLACK = 0.9
@@ -151,22 +153,11 @@ def conditional_headers(page: KnownPage | None, policy: RevisitPolicy) -> dict[s
     return headers
 
 
-KNOWN_SQL = """
-SELECT s.url, s.kind, s.state, s.document_id, s.last_observed_at, s.etag, s.last_modified,
-       CASE WHEN s.kind = 'detail' OR c.size > 0 THEN s.content_capture_id END,
-       d.published_at, d.column_name, s.listed
-FROM url_states s
-LEFT JOIN documents d ON d.id = s.document_id
-LEFT JOIN captures c ON c.id = s.content_capture_id AND s.kind != 'detail'
-WHERE s.site = ?
-"""
-
-
 def _connect(db_path: Path | str) -> sqlite3.Connection | None:
+    from archive.db import connect_readonly
+
     path = Path(db_path)
-    if not path.is_file():
-        return None
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return connect_readonly(path) if path.is_file() else None
 
 
 def load_known(db_path: Path | str, site: str) -> dict[str, KnownPage]:
@@ -175,30 +166,20 @@ def load_known(db_path: Path | str, site: str) -> dict[str, KnownPage]:
     if conn is None:
         return {}
     try:
-        rows = conn.execute(KNOWN_SQL, [site]).fetchall()
-    except sqlite3.OperationalError:  # an archive from before url_states (m0004)
-        return {}
+        return {row[0]: KnownPage(*row) for row in read.known_pages(conn, site)}
     finally:
         conn.close()
-    return {row[0]: KnownPage(*row) for row in rows}
 
 
 def archived_page(db_path: Path | str, capture_id: int) -> tuple[bytes, dict[str, str]] | None:
     """Body and headers of an archived capture (to re-read a list page answered 304)."""
-    import json
-
     conn = _connect(db_path)
     if conn is None:
         return None
     try:
-        row = conn.execute(
-            "SELECT body, headers FROM captures WHERE id = ?", [capture_id]
-        ).fetchone()
+        return read.capture_page(conn, capture_id)
     finally:
         conn.close()
-    if row is None or not row[0]:
-        return None
-    return row[0], json.loads(row[1]) if row[1] else {}
 
 
 class RevisitPlan:

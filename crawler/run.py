@@ -1,8 +1,9 @@
-"""Run the bureau spider for one or more profiles in this process and summarise the result.
+"""The crawl runner: the one home of a crawl's orchestration, for ``gongkai crawl`` and ``demo``.
 
-Used by ``gongkai crawl`` and ``gongkai demo``. Scrapy's reactor runs once per process, so a
-multi-site run is one ``CrawlerProcess`` with one crawler per profile, all writing to the same
-archive through a shared writer.
+``crawl_archive`` skips sites outside their off-peak window, takes the archive's lock, opens
+(and migrates) the archive, runs the bureau spider for every profile in one Scrapy process,
+then runs the post-crawl steps. Scrapy's reactor runs once per process, so a multi-site run
+is one ``CrawlerProcess`` with one crawler per profile, all writing through one shared writer.
 """
 
 from __future__ import annotations
@@ -11,49 +12,41 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.db import ArchiveError, open_archive
+from archive.lock import archive_lock
+from archive.store import mark_interrupted_crawls
+from crawler.politeness import in_window
 from crawler.profile import Profile
 from crawler.spiders.bureau import BureauSpider
+from pipeline.counts import CrawlCounts
+from pipeline.postcrawl import after_crawl
 
 
 @dataclass
-class SiteResult:
-    profile: str
-    pages: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    unparsed: int = 0
-    fetch_errors: int = 0
-    bytes: int = 0
-    not_modified: int = 0
-    events: dict[str, int] = field(default_factory=dict)
+class CrawlRun:
+    """What one run did: counts per site, how long, which sites sat outside their window."""
 
-    @property
-    def reachable(self) -> bool:
-        return (
-            self.new + self.updated + self.unchanged + self.duplicates + self.unparsed > 0
-            or self.pages > self.fetch_errors
-        )
-
-
-@dataclass
-class RunResult:
-    sites: list[SiteResult] = field(default_factory=list)
+    sites: list[CrawlCounts] = field(default_factory=list)
     seconds: float = 0.0
-    skipped: list[str] = field(default_factory=list)  # outside their off-peak window
+    skipped: list[str] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         return sum(getattr(site, name) for site in self.sites)
 
+    @property
+    def reachable(self) -> bool:
+        """Some site answered (vacuously true when every site was skipped)."""
+        return not self.sites or any(site.reachable for site in self.sites)
+
     def summary(self) -> str:
-        events = {}
+        events: dict[str, int] = {}
         for site in self.sites:
             for kind, count in site.events.items():
                 events[kind] = events.get(kind, 0) + count
@@ -71,10 +64,54 @@ class RunResult:
         )
 
 
+def default_log_file(db_path: Path) -> Path:
+    """``logs/crawl-<UTC time>.log`` beside the archive."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.parent / "logs" / f"crawl-{stamp}.log"
+
+
 def human_bytes(count: int) -> str:
     if count < 1_000_000:
         return f"{count / 1000:.1f} kB"
     return f"{count / 1e6:.1f} MB"
+
+
+def crawl_archive(
+    profiles: Sequence[Profile],
+    db_path: Path,
+    proxy: str = "",
+    log_file: Path | None = None,
+    ignore_window: bool = False,
+) -> CrawlRun:
+    """Crawl ``profiles`` into the archive at ``db_path`` and post-process it.
+
+    Raises ``archive.lock.LockedError`` when another crawl holds the archive and
+    ``archive.db.ArchiveError`` (one line) when the archive cannot be used.
+    """
+    skipped = [p.name for p in profiles if not ignore_window and not in_window(p.off_peak)]
+    profiles = [p for p in profiles if p.name not in skipped]
+    if not profiles:  # every site is outside its off-peak window: nothing to do, not an error
+        return CrawlRun(skipped=skipped)
+    if not db_path.parent.is_dir():
+        raise ArchiveError(f"{db_path}: directory {db_path.parent} does not exist")
+    with archive_lock(db_path):
+        _open_for_crawl(db_path)
+        run = run_spiders(profiles, db_path, proxy=proxy, log_file=log_file)
+        run.skipped = skipped
+        after_crawl(db_path)
+    return run
+
+
+def _open_for_crawl(db_path: Path) -> None:
+    """Check and migrate the archive before any fetch, so a bad path fails in one line.
+
+    Called under the crawl lock, so crawls left 'running' by a killed run are closed here.
+    """
+    db = open_archive(db_path)
+    try:
+        mark_interrupted_crawls(db)
+    finally:
+        db.conn.close()
 
 
 def crawl_settings(
@@ -103,31 +140,17 @@ def crawl_settings(
     return settings
 
 
-def site_result(profile: str, stats: dict[str, Any]) -> SiteResult:
-    return SiteResult(
-        profile=profile,
-        pages=stats.get("response_received_count", 0),
-        new=stats.get("archive/new", 0),
-        updated=stats.get("archive/updated", 0),
-        unchanged=stats.get("archive/unchanged", 0),
-        duplicates=stats.get("archive/duplicate", 0),
-        unparsed=stats.get("extract/failed", 0) + stats.get("extract/not_html", 0),
-        fetch_errors=stats.get("gongkai/fetch_failures", 0) + stats.get("archive/http_errors", 0),
-        # As received (compressed bodies and headers, 304s included), not as archived.
-        bytes=stats.get("downloader/response_bytes", stats.get("archive/bytes", 0)),
-        not_modified=stats.get("gongkai/not_modified", 0),
-        events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},
-    )
-
-
-def run_crawl(
+def run_spiders(
     profiles: Sequence[Profile],
     db_path: Path,
     proxy: str = "",
     log_file: Path | None = None,
     overrides: dict[str, Any] | None = None,
-) -> RunResult:
-    """Crawl every profile once, in this process; returns per-site counts."""
+) -> CrawlRun:
+    """Run the bureau spider once per profile, in this process; returns per-site counts.
+
+    No lock and no post-crawl steps: ``crawl_archive`` adds those (benchmarks call this).
+    """
     settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", log_file is not None, priority="cmdline")
     process = CrawlerProcess(settings)
@@ -140,7 +163,7 @@ def run_crawl(
         process.crawl(crawler, profile=profile)
     started = time.monotonic()
     process.start()
-    result = RunResult(seconds=time.monotonic() - started)
+    run = CrawlRun(seconds=time.monotonic() - started)
     for profile, crawler in crawlers:
-        result.sites.append(site_result(profile.name, crawler.stats.get_stats()))
-    return result
+        run.sites.append(CrawlCounts.from_stats(profile.name, crawler.stats.get_stats()))
+    return run

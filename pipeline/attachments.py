@@ -270,9 +270,3 @@ def extract_attachment(data: bytes) -> AttachmentText:
     if not text:
         return AttachmentText(media_type, "no text", name, error="extractor found no text")
     return AttachmentText(media_type, "extracted", name, text)
-
-
-def within_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
-    """True when the URL's host is one of ``domains`` or a subdomain of one."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)

@@ -52,3 +52,24 @@ def text_diff(old: str | None, new: str | None, context: int = 1) -> str:
 
 def _paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n") if p.strip()]
+
+
+# What a changed event compares besides the body: the fields kept with each version.
+CHANGE_FIELDS = (
+    "agency", "column_name", "doc_no", "index_no", "published_at", "title", "validity",
+    "written_at",
+)  # fmt: skip
+
+
+def document_change(stored: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """What changed from the ``stored`` text of a document to its new ``row``.
+
+    ``{"fields": {field: {old, new}} (with "attachments": {added, removed} when the stored
+    attachments are known), "text": unified diff of the bodies}``.
+    """
+    fields = field_diff(stored, row, CHANGE_FIELDS)
+    if stored.get("attachments") is not None:
+        changed = attachment_diff(stored["attachments"], row.get("attachments"))
+        if changed:
+            fields["attachments"] = changed
+    return {"fields": fields, "text": text_diff(stored.get("body"), row.get("body"))}

@@ -12,7 +12,8 @@ timeout says nothing about the page. Outcomes:
 - ``unreachable``: 5xx, timeouts, DNS and connection errors — never a removal;
 - ``error``: anything else that kept us from reading the page (e.g. extraction failed).
 
-Pure functions over strings and bytes; the pipeline stage and the archive call the same ones.
+Pure functions over strings and bytes, called once per capture by ``pipeline.page``; the archive
+stores the outcome and keeps each URL's state from it (``archive.changes``).
 """
 
 from __future__ import annotations
@@ -61,14 +62,6 @@ MISSING_STATUSES = frozenset({404, 410})
 class Verdict:
     outcome: str
     reason: str | None = None
-
-
-class NotADocument(Exception):
-    """Raised for a 200 page that is a soft-404 or a challenge, not the document."""
-
-    def __init__(self, verdict: Verdict) -> None:
-        super().__init__(verdict.reason)
-        self.verdict = verdict
 
 
 def is_home_or_parent(url: str, final_url: str | None) -> bool:

@@ -1,8 +1,9 @@
-"""Thin Scrapy item-pipeline stages around the pure functions of ``pipeline/`` and ``archive/``.
+"""Thin Scrapy item-pipeline stages around the pure functions of ``pipeline/``.
 
-``ExtractStage`` decodes and extracts document pages; ``ArchiveStage`` writes every item
-(document or not, parsed or not) to the archive in batches. All the logic lives in the pure
-modules; these classes only read settings, keep stats and hand data across.
+``ExtractStage`` reads every capture (``pipeline.page``); ``AttachmentStage`` reads
+attachment files in a worker process; ``ArchiveStage`` writes every item (document or not,
+parsed or not) through ``pipeline.writing`` to the archive in batches. The logic lives in the
+pure modules; these classes only read settings, keep stats and hand data across.
 """
 
 from __future__ import annotations
@@ -21,52 +22,19 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.threads import deferToThread
 
 from archive.store import ArchiveWriter
-from pipeline.attachments import (
-    AttachmentText,
-    extension,
-    extract_attachment,
-    sniff,
-    type_note,
-)
-from pipeline.classify import classify_fields
-from pipeline.encoding import content_type, decode_html, header_charset
-from pipeline.extract import ExtractionError, extract
-from pipeline.soft404 import NotADocument, page_verdict
-from pipeline.urls import canonical_url
+from pipeline.attachments import AttachmentText, extension, extract_attachment, sniff, type_note
+from pipeline.counts import CrawlCounts
+from pipeline.encoding import content_type
+from pipeline.page import PageReading, read_page
+from pipeline.soft404 import ERROR, Verdict
+from pipeline.writing import write_page
 
 logger = logging.getLogger(__name__)
 
 
-def is_html(headers: dict[str, str]) -> bool:
-    declared = content_type(headers)
-    return declared is None or "html" in declared.lower() or "xml" in declared.lower()
-
-
-def extract_document(item: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
-    """Decode and extract one fetched detail page; raise ExtractionError when it can't be read."""
-    decoded = decode_html(item["body"], header_charset(item["headers"]), profile.get("encoding"))
-    item["declared_encoding"], item["used_encoding"] = decoded.declared, decoded.used
-    # A soft-404 or challenge page must not become (or overwrite) a document.
-    verdict = page_verdict(decoded.text, item["url"], item["final_url"])
-    if verdict.outcome != "ok":
-        raise NotADocument(verdict)
-    document = extract(decoded.text, item["final_url"] or item["url"], profile.get("selectors"))
-    document["site"] = profile["name"]
-    if not document.get("agency"):
-        document["agency"] = profile["agency"]
-        document.setdefault("sources", {})["agency"] = "profile"
-    if not document.get("column") and item.get("column"):
-        document["column"] = item["column"]
-        document.setdefault("sources", {})["column"] = "list page"
-    document.update(classify_fields(document, profile.get("columns")))
-    document["canonical_url"] = canonical_url(
-        item["final_url"] or item["url"], profile.get("ignored_params", ())
-    )
-    return document
-
-
 class ExtractStage:
-    """Turn document pages into extracted fields; a page that cannot be parsed keeps its error."""
+    """Read every capture once (``pipeline.page.read_page``): its observation, and for a
+    document page its documents row; a page that cannot be parsed keeps its error."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -74,31 +42,27 @@ class ExtractStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractStage:
-        if not crawler.settings.getbool("EXTRACT_ENABLED", True):
+        if not crawler.settings.getbool("EXTRACT_ENABLED"):
             raise NotConfigured("EXTRACT_ENABLED is off")
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        if adapter["kind"] != "detail" or adapter["error"] or not adapter["body"]:
-            return item
-        if not is_html(adapter["headers"]):
-            adapter["error"] = "not an HTML page: " + adapter["headers"].get("Content-Type", "?")
-            self.stats.inc_value("extract/not_html")
-            return item
-        profile = self.crawler.spider.profile_data
-        data = adapter.asdict()
         try:
-            adapter["document"] = extract_document(data, profile)
-            self.stats.inc_value("extract/documents")
-        except NotADocument as exc:
-            adapter["error"] = exc.verdict.reason
-            self.stats.inc_value(f"extract/{exc.verdict.outcome}")
-        except ExtractionError as exc:
-            adapter["error"] = f"extraction failed: {exc}"
-            self.stats.inc_value("extract/failed")
-        adapter["declared_encoding"] = data.get("declared_encoding")
-        adapter["used_encoding"] = data.get("used_encoding")
+            reading = read_page(adapter.asdict(), self.crawler.spider.profile_data)
+        except Exception as exc:  # a bug must not cost the capture: keep it with the error
+            logger.exception("reading %s failed", adapter["url"])
+            reason = f"internal error while reading the page: {type(exc).__name__}: {exc}"[:500]
+            reading = PageReading(Verdict(ERROR, reason[:200]), error=reason, stat="failed")
+        adapter["observation"] = reading.as_observation()
+        adapter["document"] = reading.row
+        if reading.error:
+            adapter["error"] = reading.error
+        if reading.used_encoding:
+            adapter["declared_encoding"] = reading.declared_encoding
+            adapter["used_encoding"] = reading.used_encoding
+        if reading.stat:
+            self.stats.inc_value(f"extract/{reading.stat}")
         return item
 
 
@@ -151,7 +115,7 @@ class AttachmentStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentStage:
-        if not crawler.settings.getbool("ATTACHMENTS_ENABLED", True):
+        if not crawler.settings.getbool("ATTACHMENTS_ENABLED"):
             raise NotConfigured("ATTACHMENTS_ENABLED is off")
         return cls(crawler)
 
@@ -165,14 +129,12 @@ class AttachmentStage:
         adapter["attachment"] = {
             **asdict(reading),
             "extension": extension(url),
+            "declared_type": declared,
             "type_note": type_note(url, declared, reading.media_type),
         }
         self.stats.inc_value(f"attachments/{reading.status}")
         return item
 
-
-# What ArchiveWriter.add_page answers for a page that holds a document.
-DOCUMENT_OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 
 _WRITERS: dict[str, tuple[ArchiveWriter, int]] = {}
 
@@ -210,7 +172,7 @@ class ArchiveStage:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveStage:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_ENABLED", True):
+        if not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
         return cls(crawler, settings.get("ARCHIVE_DB_PATH"), settings.getint("ARCHIVE_BATCH_SIZE"))
 
@@ -224,9 +186,9 @@ class ArchiveStage:
 
     def process_item(self, item: Any) -> Any:
         data = asdict(item) if hasattr(item, "__dataclass_fields__") else dict(item)
-        document = data.pop("document", None)
+        row = data.pop("document", None)
         data["crawl_id"] = self.crawl_id
-        outcome = self.writer.add_page(data, document)
+        outcome = write_page(self.writer, data, row)
         self.stats.inc_value(f"archive/{outcome}")
         self.stats.inc_value("archive/bytes", len(data.get("body") or b""))
         if (data.get("status") or 0) >= 400:
@@ -243,9 +205,10 @@ class ArchiveStage:
         for kind, count in self.writer.changes.event_counts(self.crawl_id).items():
             self.stats.set_value(f"events/{kind}", count)
         stats = self.stats.get_stats()
-        documents = sum(stats.get(f"archive/{k}", 0) for k in DOCUMENT_OUTCOMES)
-        status = "finished" if documents else "failed"
-        self.writer.finish_crawl(self.crawl_id, status, _json_safe(stats))
+        counts = CrawlCounts.from_stats(self.crawler.spider.profile.name, stats)
+        # An unchanged site answers 304s and yields no document: that is a finished crawl too.
+        status = "finished" if counts.reachable else "failed"
+        self.writer.finish_crawl(self.crawl_id, status, counts.archive_columns(), _json_safe(stats))
         release_writer(self.db_path)
 
 

@@ -90,3 +90,15 @@ def _remove_dot_segments(path: str) -> str:
     if path.endswith(("/.", "/..")):
         joined += "/"
     return joined if joined.startswith("/") else "/" + joined
+
+
+def within_domains(url: str, domains: Iterable[str]) -> bool:
+    """True for an http(s) URL whose host is one of ``domains`` or a subdomain of one.
+
+    The one allowed-domain check: link discovery, attachments and profile validation use it.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)

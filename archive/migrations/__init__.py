@@ -11,10 +11,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from datetime import UTC, datetime
 from types import ModuleType
 
 import sqlite_utils
+
+from archive.timestamps import utc_now
 
 MIGRATION_NAME = re.compile(r"^m(\d{4})_\w+$")
 
@@ -51,7 +52,7 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
             module.apply(db)
             db.execute(
                 "INSERT OR REPLACE INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                [name, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")],
+                [name, utc_now()],
             )
         ran.append(name)
     return ran

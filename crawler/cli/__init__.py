@@ -46,6 +46,6 @@ def main() -> None:
     \b
     Example:
         gongkai demo --no-serve --db var/demo.db
-        gongkai crawl --profile suixi-jyj --db var/gongkai.db
+        gongkai crawl --profile suixi-sxx --db var/gongkai.db
         gongkai serve --db var/gongkai.db
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.errors import EXIT_BAD_CONFIG, fail
+from crawler.cli.errors import EXIT_BAD_CONFIG, EXIT_LOCKED, fail
 from crawler.profile import PROFILES_DIR, ProfileError, load_all
 
 SAMPLE_SITES = Path(__file__).parents[1] / "samplesites" / "sites"
@@ -73,9 +73,11 @@ def classify(
         gongkai classify --db var/gongkai.db --taxonomy anhui --near-dups 0.85 --json
         gongkai classify --evaluate tests/fixtures/labels
     """  # fmt: skip
-    from archive.classification import reclassify
     from archive.db import ArchiveError, open_archive
-    from archive.dedupe import dedupe_counts, group_near_duplicates
+    from archive.dedupe import dedupe_counts
+    from archive.lock import LockedError, archive_lock
+    from pipeline.postcrawl.neardups import group_near_duplicates
+    from pipeline.postcrawl.refile import reclassify
     from pipeline.taxonomy import TaxonomyError, load_taxonomy
 
     if labels_dir is not None:
@@ -86,18 +88,20 @@ def classify(
     try:
         tax = load_taxonomy(taxonomy)
         columns = {p.name: p.columns for p in load_all(profiles_dir) if p.columns}
-        db = open_archive(db_path, create=False)
+        # A crawl writing meanwhile would interleave its rows with ours: take its lock.
+        with archive_lock(db_path):
+            db = open_archive(db_path, create=False)
+            try:
+                result = reclassify(db, tax, columns)
+                if threshold is not None:
+                    result["near_dups"] = group_near_duplicates(db, threshold=threshold)
+                result["dedupe"] = dedupe_counts(db)
+            finally:
+                db.close()
+    except LockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
     except (TaxonomyError, ProfileError, ArchiveError) as exc:
         fail(str(exc), EXIT_BAD_CONFIG)
-    try:
-        result = reclassify(db, tax, columns)
-        if threshold is not None:
-            result["near_dups"] = group_near_duplicates(db, threshold=threshold)
-        result["dedupe"] = dedupe_counts(db)
-    except TaxonomyError as exc:
-        fail(str(exc), EXIT_BAD_CONFIG)
-    finally:
-        db.close()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

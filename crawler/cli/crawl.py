@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from crawler.cli.errors import EXIT_LOCKED, EXIT_SOME_ERRORS, EXIT_UNREACHABLE, fail
+from crawler.cli.errors import crawl_and_report, fail
 from crawler.cli.options import db_option
-from crawler.lock import LockedError, archive_lock
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, find_profile, load_all
-
-
-def default_log_file(db_path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return db_path.parent / "logs" / f"crawl-{stamp}.log"
-
-
-def check_database(db_path: Path) -> None:
-    """Open (and migrate) the archive before any fetch, so a bad path fails in one line.
-
-    Called under the crawl lock, so crawls left 'running' by a killed run are closed here.
-    """
-    from archive.db import ArchiveError, open_archive
-    from archive.store import mark_interrupted_crawls
-
-    try:
-        db = open_archive(db_path)
-        mark_interrupted_crawls(db)
-        db.conn.close()
-    except ArchiveError as exc:
-        fail(str(exc))
 
 
 def select_profiles(
@@ -48,39 +25,6 @@ def select_profiles(
     if not chosen:
         fail("no profile to crawl: give --profile NAME, --all or --samples")
     return chosen
-
-
-def crawl_and_report(
-    profiles: list[Profile], db_path: Path, proxy: str, log_file: Path, ignore_window: bool = False
-) -> int:
-    """Run the crawl, post-process the archive, print one summary line; return the exit code."""
-    from crawler.politeness import in_window
-    from crawler.postprocess import after_crawl
-    from crawler.run import RunResult, run_crawl
-
-    skipped = [p.name for p in profiles if not ignore_window and not in_window(p.off_peak)]
-    profiles = [p for p in profiles if p.name not in skipped]
-    if not profiles:  # every site is outside its off-peak window: nothing to do, not an error
-        click.echo(RunResult(skipped=skipped).summary())
-        return 0
-
-    if not db_path.parent.is_dir():
-        fail(f"{db_path}: directory {db_path.parent} does not exist")
-    try:
-        with archive_lock(db_path):
-            check_database(db_path)
-            result = run_crawl(profiles, db_path, proxy=proxy, log_file=log_file)
-            result.skipped = skipped
-            after_crawl(db_path)
-    except LockedError as exc:
-        fail(str(exc), EXIT_LOCKED)
-    click.echo(result.summary())
-    if not any(site.reachable for site in result.sites):
-        click.echo(f"gongkai: error: no site was reachable (log: {log_file})", err=True)
-        return EXIT_UNREACHABLE
-    if result.total("fetch_errors"):
-        return EXIT_SOME_ERRORS
-    return 0
 
 
 @click.command()
@@ -118,6 +62,8 @@ def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_w
         gongkai crawl --profile suixi-sxx --db var/gongkai.db
         gongkai crawl --all --db var/gongkai.db
     """
+    from crawler.run import default_log_file
+
     profiles = select_profiles(names, all_, samples, profiles_dir)
     log_file = log_file or default_log_file(db_path)
     code = crawl_and_report(profiles, db_path, proxy, log_file, ignore_window)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.crawl import crawl_and_report, default_log_file
-from crawler.cli.errors import EXIT_UNREACHABLE, fail
+from crawler.cli.errors import EXIT_UNREACHABLE, crawl_and_report, fail
 from crawler.cli.options import db_option
 from crawler.profile import PROFILES_DIR, ProfileError, load_all
 
@@ -24,6 +23,7 @@ def demo(db_path: Path, serve: bool, port: int) -> None:
         gongkai demo                               # then open http://127.0.0.1:8001
         gongkai demo --no-serve --db /tmp/demo.db  # crawl only, for scripts and tests
     """
+    from crawler.run import default_log_file
     from crawler.samplesites.server import SampleServer
 
     try:

@@ -112,7 +112,8 @@ class SampleServer:
     async def start(self) -> SampleServer:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self.handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # A test that leaves a deliberately hanging response open must not wait for it.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
@@ -140,6 +141,11 @@ class SampleServer:
             ready.set()
             self._loop.run_forever()
             self._loop.run_until_complete(self.close())
+            pending = asyncio.all_tasks(self._loop)  # responses still hanging on purpose
+            for task in pending:
+                task.cancel()
+            if pending:
+                self._loop.run_until_complete(asyncio.wait(pending))
             self._loop.close()
 
         self._thread = threading.Thread(target=run, name="sample-sites", daemon=True)

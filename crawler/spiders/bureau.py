@@ -8,7 +8,6 @@ profile's platform; this module only turns their answers into requests and every
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -18,15 +17,13 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archive.timestamps import utc_now
 from crawler import platforms
 from crawler.items import PageItem
 from crawler.profile import Profile, find_profile
 from crawler.revisit import RevisitPlan, parse_policy
-from pipeline.attachments import attachment_links, within_domains
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from pipeline.attachments import attachment_links
+from pipeline.urls import within_domains
 
 
 def plain_headers(response: Response) -> dict[str, str]:
@@ -62,7 +59,7 @@ class BureauSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        if self.settings.getbool("REVISIT_ENABLED", True):
+        if self.settings.getbool("REVISIT_ENABLED"):
             self.revisit.load(self.settings.get("ARCHIVE_DB_PATH"), self.profile.name)
         for url in self.profile.start_urls:
             yield self._request(url, "list")
@@ -106,7 +103,7 @@ class BureauSpider(scrapy.Spider):
             status=response.status,
             headers=plain_headers(response),
             body=response.body,
-            fetched_at=utc_now(),
+            fetched_at=utc_now(precise=True),
             error=None if response.status < 400 else f"HTTP {response.status}",
             column=response.meta.get("column"),
             warc=response.meta.get("warc"),
@@ -114,13 +111,19 @@ class BureauSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
         yield self._item(response, response.meta.get("kind", "list"))
-        if response.status == 304:  # unchanged since the archived copy: follow that copy
-            self.crawler.stats.inc_value("gongkai/not_modified")
-            response = self.revisit.replay(response) or response
-        if response.status >= 300:
+        try:
+            if response.status == 304:  # unchanged since the archived copy: follow that copy
+                self.crawler.stats.inc_value("gongkai/not_modified")
+                response = self.revisit.replay(response) or response
+            if response.status >= 300:
+                self.revisit.lists_complete = False
+            elif isinstance(response, TextResponse):
+                yield from list(self._follow(response))
+        except Exception:
+            # A list page we could not read says nothing about what it links: no delistings.
             self.revisit.lists_complete = False
-        elif isinstance(response, TextResponse):
-            yield from self._follow(response)
+            self.crawler.stats.inc_value("gongkai/list_errors")
+            self.logger.exception("cannot follow the links of %s", response.url)
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
         found = platforms.discover(
@@ -170,7 +173,7 @@ class BureauSpider(scrapy.Spider):
             profile=self.profile.name,
             kind="failure",
             url=request.url,
-            fetched_at=utc_now(),
+            fetched_at=utc_now(precise=True),
             error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
             column=request.meta.get("column"),
         )

@@ -8,7 +8,6 @@ agency's feed is, and it would add feedgen and bleach for what ElementTree does 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from datasette import hookimpl
@@ -16,6 +15,7 @@ from datasette.utils.asgi import Response
 
 from archive.feeds import DEFAULT_LIMIT, atom_feed, feed_sql
 from archive.serve import DATABASE_NAME
+from archive.timestamps import utc_now
 
 TITLES = {
     "agency": "政府信息公开变动 Changes — 机构 agency: {}",
@@ -31,7 +31,7 @@ async def feed(datasette, request):
         return Response.text("this archive has no events table yet\n", status=404)
     rows = await db.execute(feed_sql(key), {"value": value, "limit": DEFAULT_LIMIT})
     events = [dict(row) for row in rows.rows]
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = utc_now()
     body = atom_feed(TITLES[key].format(value), request.url, events, now)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 

@@ -113,7 +113,7 @@ def parse_report(
     if total is None and statistics_total(cells) is not None:
         total = statistics_total(cells)
         warnings.append("主动公开 total read from the 统计表, not stated in the prose")
-    report_format = detect_format(cells, bool(claims))
+    report_format = detect_format(cells)
     if not cells and not claims and total is None:
         warnings.append("no report tables or 主动公开 counts found")
     year = report_year(title, plain)

@@ -49,7 +49,7 @@ def title_agency(title: str | None) -> str | None:
     return stem or None
 
 
-def detect_format(cells: list[TidyCell], has_claims: bool) -> str:
+def detect_format(cells: list[TidyCell]) -> str:
     """ "2021", "2019", "pre2019" or "prose", from the labels the tables print."""
     tables = {cell.table for cell in cells}
     labels = " ".join(f"{cell.row}{SEP}{cell.column}" for cell in cells)

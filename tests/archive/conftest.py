@@ -1,4 +1,4 @@
-"""Builders for capture and document dicts shaped as contracts.md describes."""
+"""Builders for capture dicts (PageItem fields) and extraction dicts (`gongkai extract --json`)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import pytest
 from archive import migrations
 from archive.db import ArchiveError, open_archive
 from archive.store import ArchiveWriter
+from tests.pages import write
 
 CORE_TABLES = {
     "schema_migrations",
@@ -84,8 +85,8 @@ def test_truncated_database(db_path, capture, document):
         crawl = writer.start_crawl("sample-test")
         for i in range(300):
             url = f"http://a.test/{i}"
-            writer.add_page(
-                capture(crawl, url, body=os.urandom(2000)), document(url, body="正文" * 200)
+            write(
+                writer, capture(crawl, url, body=os.urandom(2000)), document(url, body="正文" * 200)
             )
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 2])

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from archive.store import ArchiveWriter
+from tests.pages import write
 
 URL = "http://www.sxx.sample.test/zwgk/public/37/1.html"
 GONE = (
@@ -32,7 +33,7 @@ def crawl(db_path, pages, capture, document, day, removed_after=2):
         for status, body, doc, error in pages:
             cap = capture(crawl_id, URL, status=status, body=body, error=error,
                           fetched_at=f"2024-05-0{day}T08:00:00Z")  # fmt: skip
-            writer.add_page(cap, None if doc is None else document(URL, **doc))
+            write(writer, cap, None if doc is None else document(URL, **doc))
         writer.finish_crawl(crawl_id, "finished")
 
 
@@ -167,7 +168,7 @@ def test_a_page_that_fell_off_the_end_of_the_list_is_not_delisted(db_path, captu
         crawl = writer.start_crawl("sample-test")
         for url, day in ((old, "2021-01-01"), (URL, "2023-01-01"), (new, "2024-01-01")):
             doc = document(url, body=url, published_at=day)
-            writer.add_page(capture(crawl, url, fetched_at="2024-05-01T08:00:00Z"), doc)
+            write(writer, capture(crawl, url, fetched_at="2024-05-01T08:00:00Z"), doc)
         writer.record_listing(crawl, "sample-test", {old, URL, new}, complete=True)
         # One taken out of the middle of the list is delisted.
         assert writer.record_listing(crawl, "sample-test", {old, new}, complete=True) == 1

@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from archive.dedupe import dedupe_counts, group_near_duplicates
+from archive.dedupe import dedupe_counts
 from archive.migrations import m0002_classify_dedupe
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.neardups import group_near_duplicates
 from pipeline.urls import canonical_url
+from tests.pages import write
 
 NOTICE = (Path(__file__).parents[1] / "fixtures/neardup/notice.txt").read_text(encoding="utf-8")
 TITLE = "濉溪县教育局关于2021年秋季学期中小学开学工作的通知"
@@ -35,7 +37,7 @@ def page(url: str, body: str = NOTICE, title: str = TITLE, column: str | None = 
 def crawl(db_path: Path, pages: list[tuple[dict, dict]]) -> list[str]:
     with ArchiveWriter(db_path, batch_size=2) as writer:
         crawl_id = writer.start_crawl("sample-test")
-        results = [writer.add_page({**c, "crawl_id": crawl_id}, d) for c, d in pages]
+        results = [write(writer, {**c, "crawl_id": crawl_id}, d) for c, d in pages]
         writer.finish_crawl(crawl_id, "finished")
     return results
 

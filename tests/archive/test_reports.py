@@ -9,8 +9,9 @@ import yaml
 
 from archive.db import open_archive
 from archive.migrations import m0003_reports
-from archive.reports import parse_reports
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.reports import parse_reports
+from tests.pages import write
 
 CONTENT = Path(__file__).resolve().parents[2] / "crawler" / "samplesites" / "content"
 SEED = (CONTENT / "seed" / "suixi-education-2021-disclosure-summary.txt").read_text(
@@ -38,14 +39,14 @@ def sample(doc_id: int) -> dict:
 def add(writer, crawl, capture, document, n, title, published, raw=b"", **fields):
     url = f"http://www.sxx.sample.test/zwgk/public/37/{n}.html"
     doc = document(url, title=title, published_at=published, site=SITE, agency=AGENCY, **fields)
-    writer.add_page(capture(crawl, url, body=raw or page(title, "<p>正文</p>")), doc)
+    write(writer, capture(crawl, url, body=raw or page(title, "<p>正文</p>")), doc)
 
 
 def build(db_path, capture, document, extra=()) -> None:
     seed_title = SEED.splitlines()[0]
     seed_html = "".join(f"<p>{line}</p>" for line in SEED.splitlines()[1:] if line.strip())
     with ArchiveWriter(db_path) as writer:
-        crawl = writer.start_crawl(SITE, agency=AGENCY)
+        crawl = writer.start_crawl(SITE)
         add(
             writer,
             crawl,
@@ -161,7 +162,7 @@ def test_year_over_year_valid_count_check(db_path, capture, document) -> None:
     )
     title = "濉溪县教育局2021年政府信息公开工作年度报告"
     with ArchiveWriter(db_path) as writer:
-        crawl = writer.start_crawl(SITE, agency=AGENCY)
+        crawl = writer.start_crawl(SITE)
         add(
             writer,
             crawl,

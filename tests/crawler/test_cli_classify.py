@@ -10,6 +10,7 @@ from archive.db import open_archive
 from archive.store import ArchiveWriter
 from crawler.cli import main
 from pipeline.taxonomy import taxonomy_path
+from tests.pages import write
 
 BODY = "为做好2021年秋季学期开学工作,现将有关事项通知如下。" * 5
 
@@ -27,7 +28,7 @@ def archive(tmp_path):
             document = {"url": url, "canonical_url": url, "site": "sample-test",
                         "title": f"关于开学工作的通知{i}", "column": column,
                         "body": BODY + str(i), "breadcrumb": []}  # fmt: skip
-            writer.add_page(capture, document)
+            write(writer, capture, document)
         writer.finish_crawl(crawl, "finished")
     return path
 

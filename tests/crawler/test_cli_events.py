@@ -10,6 +10,7 @@ import pytest
 
 from archive.store import ArchiveWriter
 from tests.gongkai_cli import gongkai
+from tests.pages import write
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "http://www.sxx.sample.test/zwgk/public/37/1.html"
@@ -42,7 +43,7 @@ def db(tmp_path_factory):
             [(200, "有效"), (200, "失效"), (404, None), (404, None)], start=1
         ):
             crawl = writer.start_crawl("sample-test")
-            writer.add_page(page(crawl, day, status), document(validity) if validity else None)
+            write(writer, page(crawl, day, status), document(validity) if validity else None)
             writer.finish_crawl(crawl, "finished")
     return path
 

@@ -7,37 +7,23 @@ request, so the test can prove the crawler stayed inside each profile's allowed 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-
-from crawler.samplesites.server import SampleServer
-from tests.gongkai_cli import gongkai
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "crawler/samplesites/manifest.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def server():
-    srv = SampleServer(port=0).start_in_thread()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def crawled(server, tmp_path_factory):
-    """Crawl every sample site twice into one archive; keep both runs' output."""
-    db = tmp_path_factory.mktemp("crawl") / "gongkai.db"
-    first = gongkai("crawl", "--samples", "--proxy", server.url, "--db", str(db))
-    conn = sqlite3.connect(db)
-    after_first = {
-        "documents": conn.execute("select count(*) from documents").fetchone()[0],
-        "captures": conn.execute("select count(*) from captures").fetchone()[0],
-    }
-    second = gongkai("crawl", "--samples", "--proxy", server.url, "--db", str(db))
-    return {"db": db, "conn": conn, "first": first, "second": second, "after_first": after_first}
+def crawled(sample_crawl):
+    """The suite's shared archive: every sample site crawled twice (tests/conftest.py)."""
+    conn = sample_crawl.connect()
+    yield {
+        "db": sample_crawl.db, "conn": conn, "first": sample_crawl.first,
+        "second": sample_crawl.second, "after_first": sample_crawl.after_first,
+    }  # fmt: skip
+    conn.close()
 
 
 def expected_documents(profile: str) -> int:
@@ -142,9 +128,9 @@ def test_second_crawl_adds_captures_but_no_documents(crawled):
     )
 
 
-def test_crawler_never_leaves_allowed_domains(crawled, server):
+def test_crawler_never_leaves_allowed_domains(sample_crawl):
     allowed = set(MANIFEST["hosts"])
-    asked = server.requested_hosts()
+    asked = sample_crawl.server.requested_hosts()
     assert asked, "the server saw no request"
     assert asked <= allowed, asked - allowed
     # The pages do link out (www.gov.cn, share widgets, a sibling .test site): never followed.

@@ -8,7 +8,6 @@ attachments.max_bytes (crawler/samplesites/content/attachment-cases.yml).
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,6 @@ import pytest
 
 from archive.search import to_fts_query
 from crawler.profile import ProfileError, parse_profile
-from crawler.samplesites.server import SampleServer
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "crawler/samplesites/manifest.json").read_text())
@@ -34,20 +32,10 @@ def linked(asset: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    server = SampleServer(port=0).start_in_thread()
-    db = tmp_path_factory.mktemp("attachments") / "gongkai.db"
-    try:
-        run = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--samples", "--proxy", server.url,
-             "--db", str(db)],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    finally:
-        server.stop()
-    assert run.returncode == 0, run.stderr
-    conn = sqlite3.connect(db)
-    yield db, conn, server
+def crawled(sample_crawl):
+    """The suite's shared archive (tests/conftest.py): db, a read-only connection, server."""
+    conn = sample_crawl.connect()
+    yield sample_crawl.db, conn, sample_crawl.server
     conn.close()
 
 

@@ -3,7 +3,7 @@
 The mutation (crawler/samplesites/mutation/mutations.yml) edits one body, flips one 有效性,
 deletes one page (404), soft-404s one, puts one behind a 412 challenge, makes one 503 and one
 hang past the timeout, adds two documents and drops one from the lists only. Profiles are the
-sample ones with every known page revisited each run and a 2-second timeout.
+sample ones with every known page revisited each run and a 1-second timeout.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ RESPOND = {(e["site"], e["id"]): e for e in MUTATIONS["respond"]}
 
 
 def every_run_profiles(directory: Path) -> Path:
-    """The sample profiles, revisiting every known page each run, 2 s timeout."""
+    """The sample profiles, revisiting every known page each run, 1 s timeout."""
     directory.mkdir(parents=True, exist_ok=True)
     for path in (ROOT / "crawler/profiles").glob("sample-*.yml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["politeness"] = {**(data.get("politeness") or {}), "timeout": 2}
+        data["politeness"] = {**(data.get("politeness") or {}), "timeout": 1}
         data["revisit"] = {"intervals": [{"every_hours": 0}], "removed_after": 2}
         (directory / path.name).write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     return directory

@@ -10,9 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import yaml
 
-from crawler.platforms import discover, is_allowed, lonsun_fragment_urls, page_kind, trs_page_urls
+from crawler.platforms import discover, lonsun_fragment_urls, page_kind, trs_page_urls
 from crawler.samplesites.generate import MANIFEST
 from crawler.samplesites.server import load_sites, resolve
+from pipeline.urls import within_domains
 
 PROFILES = Path(__file__).parents[2] / "crawler" / "profiles"
 SITES = load_sites()
@@ -58,7 +59,7 @@ def test_discovery_reaches_exactly_the_documents_served(name):
     details, visited = crawl(profile(name))
     assert details == expected
     allowed = profile(name)["allowed_domains"]
-    assert all(is_allowed(u, allowed) for u in visited | set(details))
+    assert all(within_domains(u, allowed) for u in visited | set(details))
 
 
 @pytest.mark.parametrize("name", SAMPLE_PROFILES)
@@ -146,8 +147,8 @@ def test_external_and_other_sample_hosts_are_never_returned():
         ("javascript:void(0)", False),
     ],
 )
-def test_is_allowed(url, allowed):
-    assert is_allowed(url, ["www.sxx.sample.test"]) is allowed
+def test_within_domains(url, allowed):
+    assert within_domains(url, ["www.sxx.sample.test"]) is allowed
 
 
 def test_generic_platform_uses_profile_patterns():

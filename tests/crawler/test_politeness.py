@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from crawler.politeness import BEIJING, BackoffMiddleware, in_window, retry_after_seconds
 from crawler.profile import ProfileError, parse_profile
 from crawler.samplesites.server import SampleServer
+from tests.scrapy_crawler import PROJECT_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2024, 5, 1, 8, 0, 0, tzinfo=UTC)
@@ -45,7 +46,9 @@ def test_in_window_is_beijing_time(window, hour, expected):
 
 
 def middleware(**settings) -> BackoffMiddleware:
-    return BackoffMiddleware.from_crawler(get_crawler(settings_dict=settings))
+    return BackoffMiddleware.from_crawler(
+        get_crawler(settings_dict={**PROJECT_SETTINGS, **settings})
+    )
 
 
 def answer(status: int, request: Request, retry_after: str | None = None) -> Response:
@@ -53,24 +56,28 @@ def answer(status: int, request: Request, retry_after: str | None = None) -> Res
     return Response(request.url, status=status, headers=headers, request=request)
 
 
-def test_503_with_retry_after_is_retried_after_it():
+@pytest.fixture
+def clock(monkeypatch):
+    """The middleware's monotonic clock, stopped at 1000 s."""
+    monkeypatch.setattr("crawler.politeness.time.monotonic", lambda: 1000.0)
+    return 1000.0
+
+
+def test_503_with_retry_after_is_retried_after_it(clock):
     mw = middleware(POLITENESS_BACKOFF_RETRIES=2)
     request = Request("http://a.gov.cn/1.html")
     retry = mw.process_response(request, answer(503, request, "7"))
     assert isinstance(retry, Request) and retry.dont_filter
     assert retry.meta["backoff_tries"] == 1
-    assert retry.meta["backoff_not_before"] == pytest.approx(
-        __import__("time").monotonic() + 7, abs=1
-    )
+    assert retry.meta["backoff_not_before"] == clock + 7
 
 
-def test_429_without_retry_after_backs_off_exponentially():
+def test_429_without_retry_after_backs_off_exponentially(clock):
     mw = middleware(POLITENESS_BACKOFF_BASE=2.0)
     request = Request("http://a.gov.cn/1.html", meta={"backoff_tries": 1})
     retry = mw.process_response(request, answer(429, request))
-    now = __import__("time").monotonic()
     assert retry.meta["backoff_tries"] == 2
-    assert retry.meta["backoff_not_before"] == pytest.approx(now + 4.0, abs=1)
+    assert retry.meta["backoff_not_before"] == clock + 4.0
 
 
 @pytest.mark.parametrize(

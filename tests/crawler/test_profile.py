@@ -34,6 +34,7 @@ def test_good_profile_loads(tmp_path):
     "change, field",
     [
         ({"platform": "wordpress"}, "platform"),
+        ({"platform": "hanweb"}, "platform"),  # named by real bureaus, not implemented yet
         ({"agency": ""}, "agency"),
         ({"start_urls": ["http://elsewhere.test/"]}, "start_urls"),
         ({"start_urls": ["ftp://www.x.test/"]}, "start_urls"),

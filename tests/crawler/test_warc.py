@@ -34,20 +34,14 @@ FRAGMENT = (
 
 
 @pytest.fixture(scope="module")
-def server():
-    srv = SampleServer(port=0).start_in_thread()
-    yield srv
-    srv.stop()
+def server(sample_crawl):
+    return sample_crawl.server
 
 
 @pytest.fixture(scope="module")
-def archive(server, tmp_path_factory):
+def archive(sample_crawl):
     """Two crawls of every sample site into one archive (the second one makes revisits)."""
-    db = tmp_path_factory.mktemp("warc") / "gongkai.db"
-    for _ in range(2):
-        run = gongkai("crawl", "--samples", "--proxy", server.url, "--db", str(db))
-        assert run.returncode == 0, run.stderr
-    return db
+    return sample_crawl.db
 
 
 def record_at(db: Path, warc_file: str, offset: int):

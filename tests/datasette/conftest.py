@@ -9,6 +9,7 @@ import pytest
 
 from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from tests.pages import write
 
 WORDS = (
     "政务 公开 政务公开 教育 教育局 义务教育 招生 学校 评审 专家评审 社会保障 社会保障局 财政 预算 "
@@ -26,7 +27,7 @@ def text(rng: random.Random, words: int) -> str:
 def write_archive(path, documents: int = 600) -> None:
     rng = random.Random(5)
     with ArchiveWriter(path, batch_size=100) as writer:
-        crawl = writer.start_crawl("sample-test", agency="濉溪县教育局")
+        crawl = writer.start_crawl("sample-test")
         for i in range(1, documents + 1):
             url = f"http://www.sxx.sample.test/zwgk/public/{i}.html"
             title, body = text(rng, 5), text(rng, rng.randint(5, 40))
@@ -40,7 +41,7 @@ def write_archive(path, documents: int = 600) -> None:
                 "body": body,
                 "published_at": f"2024-01-{i % 28 + 1:02d}",
             }
-            writer.add_page(capture, document)
+            write(writer, capture, document, agency="濉溪县教育局")
         writer.finish_crawl(crawl, "finished")
 
 
@@ -68,15 +69,14 @@ def archive_path(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(archive_path):
-    client = Client(build_datasette(archive_path))
-    yield client
-    client.loop.close()
+def client(archive_path, client_for):
+    return client_for(archive_path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def client_for():
-    """Build a client for another archive file: ``client_for(path, config_dir=...)``."""
+    """The one way tests reach Datasette: ``client_for(path, config_dir=...)`` builds a client
+    for an archive file (closed when the session ends)."""
     clients = []
 
     def build(path, **kwargs):
@@ -144,7 +144,7 @@ def write_search_archive(path) -> None:
             capture = {"crawl_id": crawl, "profile": "sample-test", "url": url, "status": 200,
                        "fetched_at": f"2024-05-01T08:00:{i % 60:02d}Z",
                        "body": f"<h1>{doc['title']}</h1>".encode(), "kind": "detail"}  # fmt: skip
-            writer.add_page(capture, {"url": url, **doc})
+            write(writer, capture, {"url": url, **doc})
         writer.finish_crawl(crawl, "finished")
     sha = hashlib.sha256(ATTACHMENT_TEXT.encode()).hexdigest()
     with sqlite3.connect(path) as conn:
@@ -180,10 +180,8 @@ def search_archive(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def search_client(search_archive):
-    client = Client(build_datasette(search_archive))
-    yield client
-    client.loop.close()
+def search_client(search_archive, client_for):
+    return client_for(search_archive)
 
 
 @pytest.fixture(scope="session")

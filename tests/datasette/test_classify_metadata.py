@@ -3,17 +3,13 @@ agency/year facets and the per-category canned query."""
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import pytest
 
 from archive.db import open_archive
-from archive.dedupe import group_near_duplicates
-from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.neardups import group_near_duplicates
+from tests.pages import write
 
-CONFIG = Path(__file__).parents[2] / "datasette"
 BODY = "为进一步做好本年度相关工作,现将有关事项通知如下,请各单位认真贯彻执行。" * 4
 PAGES = [  # (url, column, title, published_at, body)
     ("a/1.html", "部门预算", "2021年部门预算公开", "2021-03-01", BODY + "预算一"),
@@ -24,16 +20,6 @@ PAGES = [  # (url, column, title, published_at, body)
 ]
 
 
-class Client:
-    def __init__(self, datasette):
-        self.datasette = datasette
-        self.loop = asyncio.new_event_loop()
-        self.loop.run_until_complete(datasette.invoke_startup())
-
-    def get(self, path: str):
-        return self.loop.run_until_complete(self.datasette.client.get(path))
-
-
 def merge(base: dict, extra: dict) -> dict:
     out = dict(base)
     for key, value in extra.items():
@@ -42,24 +28,23 @@ def merge(base: dict, extra: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(tmp_path_factory, client_for):
     root = tmp_path_factory.mktemp("classify")
     db_path = root / "archive.db"
     with ArchiveWriter(db_path) as writer:
-        crawl = writer.start_crawl("sample-test", agency="濉溪县教育局")
+        crawl = writer.start_crawl("sample-test")
         for url, column, title, published, body in PAGES:
             url = "http://www.sxx.sample.test/" + url
             capture = {"crawl_id": crawl, "profile": "sample-test", "url": url, "status": 200,
                        "fetched_at": "2024-05-01T08:00:00Z", "body": b"x", "kind": "detail"}  # fmt: skip
-            writer.add_page(capture, {"url": url, "title": title, "column": column,
-                                      "published_at": published, "body": body})  # fmt: skip
+            page = {"url": url, "title": title, "column": column, "published_at": published,
+                    "body": body}  # fmt: skip
+            write(writer, capture, page, agency="濉溪县教育局")
         writer.finish_crawl(crawl, "finished")
     db = open_archive(db_path)
     group_near_duplicates(db)
     db.close()
-    client = Client(build_datasette(db_path, config_dir=CONFIG))
-    yield client
-    client.loop.close()
+    return client_for(db_path)
 
 
 def test_documents_facets(client):

@@ -100,10 +100,11 @@ def test_pages_left_in_the_wal_by_a_killed_crawl_are_served(tmp_path, client_for
     script = (
         "import os, sys\n"
         "from archive.store import ArchiveWriter\n"
+        "from pipeline.record import document_row\n"
         "w = ArchiveWriter(sys.argv[1])\n"
         "c = w.start_crawl('sample-test')\n"
         "w.add_page({'crawl_id': c, 'profile': 'sample-test', 'url': 'http://a.test/1'},"
-        " {'url': 'http://a.test/1', 'title': '政务公开目录', 'body': '正文'})\n"
+        " document_row({'url': 'http://a.test/1', 'title': '政务公开目录', 'body': '正文'}, 't'))\n"
         "w.flush()\n"
         "os._exit(9)\n"
     )

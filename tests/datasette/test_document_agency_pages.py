@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.pages import write
+
 CONFIG = Path(__file__).resolve().parents[2] / "datasette"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -68,10 +70,15 @@ def test_versions_show_a_readable_diff(tmp_path, client_for):
         for n, body in enumerate(
             ["第一段。\n\n项目甲。\n\n结尾。", "第一段。\n\n项目乙。\n\n结尾。"]
         ):
-            crawl = writer.start_crawl("sample-test", agency="濉溪县教育局")
+            crawl = writer.start_crawl("sample-test")
             capture = {"crawl_id": crawl, "profile": "sample-test", "url": url, "status": 200,
                        "fetched_at": f"2024-05-0{n + 1}T08:00:00Z", "body": b"x", "kind": "detail"}  # fmt: skip
-            writer.add_page(capture, {"url": url, "title": "名单公示", "body": body})
+            write(
+                writer,
+                capture,
+                {"url": url, "title": "名单公示", "body": body},
+                agency="濉溪县教育局",
+            )
             writer.finish_crawl(crawl, "finished")
     html = client_for(path).get("/gongkai/documents/1").text
     assert "版本 Versions (2)" in html

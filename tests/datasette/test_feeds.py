@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -11,8 +10,8 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from tests.pages import write
 
 ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -43,19 +42,14 @@ def archive(tmp_path_factory):
     with ArchiveWriter(path) as writer:
         for day, (status, doc) in enumerate(steps, start=1):
             crawl = writer.start_crawl("sample-test")
-            writer.add_page(page(crawl, day, status), doc)
+            write(writer, page(crawl, day, status), doc)
             writer.finish_crawl(crawl, "finished")
     return path
 
 
 @pytest.fixture(scope="module")
-def feeds(archive):
-    datasette = build_datasette(archive)
-
-    def get(path: str):
-        return asyncio.run(datasette.client.get(path))
-
-    return get
+def feeds(archive, client_for):
+    return client_for(archive).get
 
 
 def entries(response) -> list[ET.Element]:

@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from archive.db import open_archive
-from archive.reports import parse_reports
-from archive.serve import build_datasette
 from archive.store import ArchiveWriter
+from pipeline.postcrawl.reports import parse_reports
+from tests.pages import write
 
-CONFIG = Path(__file__).resolve().parents[2] / "datasette"
 SEED = (
     Path(__file__).resolve().parents[2]
     / "crawler/samplesites/content/seed/suixi-education-2021-disclosure-summary.txt"
 )
 
 
-class Client:
-    """datasette.client on one event loop (no pytest-asyncio needed)."""
-
-    def __init__(self, datasette):
-        self.datasette = datasette
-        self.loop = asyncio.new_event_loop()
-        self.loop.run_until_complete(datasette.invoke_startup())
-
-    def get(self, path: str):
-        return self.loop.run_until_complete(self.datasette.client.get(path))
-
-
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(tmp_path_factory, client_for):
     root = tmp_path_factory.mktemp("reports")
     path = root / "archive.db"
     text = SEED.read_text(encoding="utf-8")
@@ -43,7 +29,7 @@ def client(tmp_path_factory):
         + "</body></html>"
     )
     with ArchiveWriter(path) as writer:
-        crawl = writer.start_crawl("sample-suixi-jyj", agency="濉溪县教育局")
+        crawl = writer.start_crawl("sample-suixi-jyj")
         for n, (doc_title, published, raw, category, column) in enumerate(
             [
                 (title, "2022-02-22", html, "政府信息公开年报", "政府信息公开年报"),
@@ -55,12 +41,10 @@ def client(tmp_path_factory):
                        "fetched_at": "2024-05-01T08:00:00Z", "body": raw.encode(), "kind": "detail"}  # fmt: skip
             document = {"url": url, "title": doc_title, "body": raw, "published_at": published,
                         "agency": "濉溪县教育局", "category": category, "column": column}  # fmt: skip
-            writer.add_page(capture, document)
+            write(writer, capture, document, agency="濉溪县教育局")
         writer.finish_crawl(crawl, "finished")
     parse_reports(open_archive(path))
-    client = Client(build_datasette(path, config_dir=CONFIG))
-    yield client
-    client.loop.close()
+    return client_for(path)
 
 
 def test_reconciliation_query_lists_the_seed_claims_beside_the_archive(client) -> None:

@@ -13,8 +13,8 @@ from pipeline.attachments import (
     extract_attachment,
     sniff,
     type_note,
-    within_domains,
 )
+from pipeline.urls import within_domains
 
 ASSETS = Path(__file__).resolve().parents[2] / "crawler/samplesites/assets"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

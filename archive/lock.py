@@ -1,4 +1,6 @@
-"""One crawl per archive at a time: an advisory lock beside the database file.
+"""One writer per archive at a time: an advisory lock beside the database file.
+
+Taken by every command that writes the archive (crawl, demo, classify).
 
 ``flock`` is released by the kernel when the process dies, so a ``kill -9``'d crawl never
 leaves a stale lock behind for the next cron run.
@@ -12,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from archive.db import ArchiveError
+
 
 class LockedError(RuntimeError):
     """Another crawl holds the lock on this archive."""
@@ -20,7 +24,10 @@ class LockedError(RuntimeError):
 @contextmanager
 def archive_lock(db_path: Path) -> Iterator[Path]:
     lock_path = db_path.with_name(db_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ArchiveError(f"cannot lock archive {db_path}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -1,0 +1,52 @@
+"""Fixtures shared by the whole suite.
+
+``sample_crawl``: every sample site crawled twice by ``gongkai crawl`` (a subprocess, as a
+user runs it) into one archive, once per test process. Tests only read it; a test that needs
+to change an archive copies it or builds its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.samplesites.server import SampleServer
+from tests.gongkai_cli import gongkai
+
+
+@dataclass
+class SampleCrawl:
+    db: Path
+    server: SampleServer  # its request log covers both crawls
+    first: subprocess.CompletedProcess
+    second: subprocess.CompletedProcess
+    after_first: dict[str, int]  # documents and captures after the first crawl
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+
+
+@pytest.fixture(scope="session")
+def sample_server():
+    server = SampleServer(port=0).start_in_thread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
+    db = tmp_path_factory.mktemp("sample-crawl") / "gongkai.db"
+    first = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    with sqlite3.connect(db) as conn:
+        after_first = {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("documents", "captures")
+        }
+    second = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
+    assert second.returncode == 0, second.stderr
+    return SampleCrawl(db, sample_server, first, second, after_first)
