@@ -44,7 +44,10 @@ def run_server(db_path: Path, port: int = 8001, host: str = "127.0.0.1") -> None
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 def serve(db_path: Path, port: int, host: str) -> None:
-    """Serve the archive in Datasette (immutable, read-only), with Chinese search.
+    """Serve the archive in Datasette, read-only, with Chinese search.
+
+    Read-only, not immutable: a crawl may write into the archive while it is served,
+    and each batch it commits shows at the next page load, with no restart.
 
     \b
     Example:

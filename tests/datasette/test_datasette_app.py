@@ -37,13 +37,23 @@ def test_sql_api_refuses_writes(client, archive_path, sql):
 
 def test_connection_itself_is_read_only(client):
     database = client.datasette.get_database("gongkai")
-    assert database.is_mutable is False
 
     def write(conn):
         conn.execute("insert into crawls (profile, started_at) values ('x', 'y')")
 
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         client.loop.run_until_complete(database.execute_fn(write))
+
+
+def test_no_write_connection_is_ever_opened(client, archive_path):
+    """Served mutable (a crawl may be writing), so Datasette's write path must be shut too."""
+    database = client.datasette.get_database("gongkai")
+    before = count_crawls(archive_path)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        client.loop.run_until_complete(
+            database.execute_write("insert into crawls (profile, started_at) values ('x', 'y')")
+        )
+    assert count_crawls(archive_path) == before
 
 
 def test_row_page_shows_body_as_escaped_paragraphs(client):
@@ -92,7 +102,7 @@ def test_search_table_is_hidden(client):
 
 
 def test_pages_left_in_the_wal_by_a_killed_crawl_are_served(tmp_path, client_for):
-    """An immutable reader ignores the -wal file; build_datasette checkpoints it first."""
+    """The server reads the WAL as it is, without a checkpoint (it never writes)."""
     import subprocess
     import sys
 
@@ -109,9 +119,11 @@ def test_pages_left_in_the_wal_by_a_killed_crawl_are_served(tmp_path, client_for
         "os._exit(9)\n"
     )
     subprocess.run([sys.executable, "-c", script, str(path)], check=False)
-    assert (tmp_path / "killed.db-wal").stat().st_size > 0
+    wal = tmp_path / "killed.db-wal"
+    assert wal.stat().st_size > 0
     data = client_for(path).get("/gongkai/documents.json?_search=政务公开&_shape=array").json()
     assert [row["title"] for row in data] == ["政务公开目录"]
+    assert wal.stat().st_size > 0  # read where it lies, not folded into the main file
 
 
 def test_plugin_replaces_datasettes_escape_fts(client):
