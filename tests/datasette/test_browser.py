@@ -3,13 +3,13 @@
 Searches 教育 from the search page's form URL, asserts results in the DOM Chromium rendered,
 and saves three screenshots (search, document, agency overview). They go to a temporary
 directory, or to $GONGKAI_SCREENSHOTS (the README's are in tests/datasette/screenshots/).
-Skipped only when no Chromium binary is installed (.ci/run installs the Debian package).
+Skipped only when no Chromium binary is installed (tests/tools.py; .ci/run installs the
+Debian package and makes a missing one a failure).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -21,10 +21,8 @@ from urllib.parse import quote
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium binary installed (apt-get install chromium)"
-)
+from tests.tools import require_tool
+
 GONGKAI = [sys.executable, "-m", "crawler.cli"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -38,10 +36,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def chromium(tmp_path: Path, *args: str) -> str:
+@pytest.fixture(scope="module")
+def browser() -> str:
+    """The Chromium binary (skips the module, before the demo crawl, when there is none)."""
+    return require_tool("chromium", "chromium-browser", package="chromium")
+
+
+def chromium(browser: str, tmp_path: Path, *args: str) -> str:
     profile = Path(os.path.join(tmp_path, f"profile-{time.monotonic_ns()}"))
     result = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        [browser, *FLAGS, f"--user-data-dir={profile}", *args],
         capture_output=True, text=True, timeout=90, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
@@ -49,7 +53,7 @@ def chromium(tmp_path: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(browser, tmp_path_factory):
     """`gongkai demo --no-serve` then `gongkai serve` on a free port; yields (url, db path)."""
     root = tmp_path_factory.mktemp("browser")
     db = root / "demo.db"
@@ -83,26 +87,26 @@ def shots(tmp_path_factory) -> Path:
     return path
 
 
-def screenshot(tmp_path, shots: Path, name: str, url: str, height: int = 1100) -> None:
+def screenshot(browser, tmp_path, shots: Path, name: str, url: str, height: int = 1100) -> None:
     out = shots / f"{name}.png"
     out.unlink(missing_ok=True)
-    chromium(tmp_path, f"--screenshot={out}", f"--window-size=1280,{height}", url)
+    chromium(browser, tmp_path, f"--screenshot={out}", f"--window-size=1280,{height}", url)
     assert out.read_bytes().startswith(PNG) and out.stat().st_size > 10_000
 
 
-def test_search_in_a_real_browser(served, shots, tmp_path):
+def test_search_in_a_real_browser(browser, served, shots, tmp_path):
     url, _ = served
-    home = chromium(tmp_path, "--dump-dom", url + "/")
+    home = chromium(browser, tmp_path, "--dump-dom", url + "/")
     assert 'action="/-/search"' in home  # the home page's search box submits here
     search = f"{url}/-/search?q={quote('教育')}"
-    dom = chromium(tmp_path, "--dump-dom", search)
+    dom = chromium(browser, tmp_path, "--dump-dom", search)
     assert dom.count('class="gongkai-result"') == 20  # a full first page
     assert "<mark>教育</mark>" in dom
     assert "条结果" in dom
-    screenshot(tmp_path, shots, "search", search)
+    screenshot(browser, tmp_path, shots, "search", search)
 
 
-def test_document_and_agency_pages_in_a_real_browser(served, shots, tmp_path):
+def test_document_and_agency_pages_in_a_real_browser(browser, served, shots, tmp_path):
     url, db = served
     with sqlite3.connect(db) as conn:
         seed = conn.execute(
@@ -110,13 +114,13 @@ def test_document_and_agency_pages_in_a_real_browser(served, shots, tmp_path):
         ).fetchone()[0]
         xss = conn.execute("select id from documents where title like '%<script>%'").fetchone()
     document = f"{url}/gongkai/documents/{seed}"
-    dom = chromium(tmp_path, "--dump-dom", document)
+    dom = chromium(browser, tmp_path, "--dump-dom", document)
     assert "<h1>濉溪县教育局2021年政务公开工作总结</h1>" in dom
-    screenshot(tmp_path, shots, "document", document)
+    screenshot(browser, tmp_path, shots, "document", document)
     if xss:  # the sample page with <script> in title and body: text, never run
-        dom = chromium(tmp_path, "--dump-dom", f"{url}/gongkai/documents/{xss[0]}")
+        dom = chromium(browser, tmp_path, "--dump-dom", f"{url}/gongkai/documents/{xss[0]}")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
     agency = f"{url}/-/agency?agency={quote('濉溪县教育局')}"
-    dom = chromium(tmp_path, "--dump-dom", agency)
+    dom = chromium(browser, tmp_path, "--dump-dom", agency)
     assert '<g class="month"' in dom and "最近新增" in dom
-    screenshot(tmp_path, shots, "agency", agency, height=1300)
+    screenshot(browser, tmp_path, shots, "agency", agency, height=1300)
