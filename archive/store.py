@@ -122,18 +122,22 @@ class ArchiveWriter:
             self.flush()
         return status
 
-    def stored_version(self, canonical_url: str) -> dict | None:
-        """The document text stored (or queued) under ``canonical_url``, for a diff; or None.
+    def replaced_version(self, row: dict) -> dict | None:
+        """The text ``row`` would replace, if it changes a stored (or queued) document; else None.
 
         Its VERSION_FIELDS and content_sha256, plus ``attachments`` as the last new/changed
-        event listed them (None when unknown: archived before events existed).
+        event listed them (None when unknown: archived before events existed). A lookup in
+        memory for the common case (new or unchanged); a query only for a real change.
         """
-        for _, row, status, _ in reversed(self._pending):
-            if row is not None and row["canonical_url"] == canonical_url and status != "duplicate":
-                stored = {k: row.get(k) for k in (*VERSION_FIELDS, "content_sha256")}
-                return {**stored, "attachments": row["attachments"]}
-        known = self._known.get(canonical_url)
-        if known is None or known.id is None:
+        known = self._known.get(row["canonical_url"])
+        if known is None or known.content_sha256 == row["content_sha256"]:
+            return None
+        for _, queued, status, _ in reversed(self._pending):
+            if queued is not None and queued["canonical_url"] == row["canonical_url"]:
+                if status in ("new", "updated"):
+                    stored = {k: queued.get(k) for k in (*VERSION_FIELDS, "content_sha256")}
+                    return {**stored, "attachments": queued["attachments"]}
+        if known.id is None:
             return None
         return self.changes.stored_version(self.db.conn, known.id)
 

@@ -22,7 +22,7 @@ def write_page(writer: ArchiveWriter, capture: dict[str, Any], row: dict[str, An
     if not capture.get("observation"):
         capture["observation"] = observation_of(capture, row is not None)
     if row is not None:
-        stored = writer.stored_version(row["canonical_url"])
-        if stored is not None and stored["content_sha256"] != row["content_sha256"]:
+        stored = writer.replaced_version(row)
+        if stored is not None:
             row = {**row, "change": document_change(stored, row)}
     return writer.add_page(capture, row)

@@ -186,3 +186,16 @@ def test_captures_carry_their_observation(db_path, capture, document):
         ("not_modified", None),
         ("missing", "soft-404: 您访问的页面不存在"),
     ]
+
+
+def test_two_edits_in_one_batch_each_diff_against_the_one_before(db_path, capture, document):
+    with ArchiveWriter(db_path, batch_size=100) as writer:
+        crawl_id = writer.start_crawl("sample-test")
+        for day, body in ((1, "第一版。"), (2, "第二版。"), (3, "第三版。")):
+            at = f"2024-05-0{day}T08:00:00Z"
+            write(writer, capture(crawl_id, URL, fetched_at=at), document(URL, body=body))
+    changed = [e for e in events(db_path, "text_diff") if e[0] == "changed"]
+    assert [("-第一版。" in t and "+第二版。" in t, "-第二版。" in t) for _, t in changed] == [
+        (True, False),
+        (False, True),
+    ]
