@@ -276,7 +276,7 @@ class ArchiveWriter:
         )
 
     def close(self) -> None:
-        """Flush and close. The WAL is checkpointed so an immutable reader sees every row."""
+        """Flush and close. The WAL is checkpointed so the file alone holds every row (copies, -i)."""
         if self._closed:
             return
         self._closed = True
