@@ -83,6 +83,15 @@ def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     return conn
 
 
+def archive_option(conn: sqlite3.Connection, name: str) -> str | None:
+    """A value of archive_options (m0008), None when unset or on an archive before it."""
+    try:
+        row = conn.execute("SELECT value FROM archive_options WHERE name = ?", [name]).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
 def open_archive(
     path: str | os.PathLike, create: bool = True, check: bool = True
 ) -> sqlite_utils.Database:

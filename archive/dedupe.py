@@ -7,22 +7,19 @@ Per page, inside the store's write transaction (``conn`` is its sqlite3 connecti
 - :func:`record_version` *after* inserting a new document and *before* overwriting a changed
   one, so the text being replaced is already kept.
 
-Near-duplicate groups are computed by ``pipeline.postcrawl.neardups`` and stored here
-(:func:`replace_near_dup_groups`, signatures cached with :func:`save_signatures`).
-:func:`dedupe_counts` summarises all of it.
+Near-duplicate groups are computed by ``pipeline.postcrawl.neardups`` and stored by
+``archive.near_dups``. :func:`dedupe_counts` summarises all of it.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 import sqlite_utils
 
 from archive.rows import VERSION_METADATA
-from archive.timestamps import utc_now
 
 UPSERT_SIGHTING = """
 INSERT INTO sightings (document_id, url, canonical_url, site, column_name, first_seen, last_seen,
@@ -34,6 +31,21 @@ ON CONFLICT (document_id, canonical_url, coalesce(column_name, '')) DO UPDATE SE
     last_capture_id = excluded.last_capture_id,
     times_seen = times_seen + 1
 """
+
+
+def sighting_row(
+    document_id: int, row: dict[str, Any], seen_at: str, capture_id: int | None = None
+) -> dict[str, Any]:
+    """Parameters of UPSERT_SIGHTING: ``document_id`` seen at ``row``'s URL and column."""
+    return {
+        "document_id": document_id,
+        "url": row["url"],
+        "canonical_url": row.get("canonical_url") or row["url"],
+        "site": row.get("site"),
+        "column_name": row.get("column_name"),
+        "seen": seen_at,
+        "capture_id": capture_id,
+    }
 
 
 def record_sighting(
@@ -48,18 +60,7 @@ def record_sighting(
     ``row`` is the store's documents row (url, canonical_url, site, column_name) of the page
     that was fetched, which may be another URL than the document's own.
     """
-    conn.execute(
-        UPSERT_SIGHTING,
-        {
-            "document_id": document_id,
-            "url": row["url"],
-            "canonical_url": row.get("canonical_url") or row["url"],
-            "site": row.get("site"),
-            "column_name": row.get("column_name"),
-            "seen": seen_at,
-            "capture_id": capture_id,
-        },
-    )
+    conn.execute(UPSERT_SIGHTING, sighting_row(document_id, row, seen_at, capture_id))
 
 
 def record_version(
@@ -111,6 +112,30 @@ def _snapshot_current(conn: sqlite3.Connection, document_id: int) -> tuple[int, 
     return 1, current["content_sha256"]
 
 
+INSERT_VERSION = (
+    "INSERT INTO document_versions (document_id, version, content_sha256, title, body,"
+    " published_at, metadata, first_seen, last_seen, capture_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def version_row(
+    document_id: int,
+    version: int,
+    row: dict[str, Any],
+    first_seen: str,
+    last_seen: str,
+    capture_id: int | None,
+) -> tuple:
+    """Parameters of INSERT_VERSION: ``row``'s text and metadata as version ``version``."""
+    metadata = {k: row.get(k) for k in VERSION_METADATA if row.get(k) is not None}
+    return (
+        document_id, version, row["content_sha256"], row.get("title"), row.get("body"),
+        row.get("published_at"), json.dumps(metadata, ensure_ascii=False, sort_keys=True),
+        first_seen, last_seen, capture_id,
+    )  # fmt: skip
+
+
 def _insert_version(
     conn: sqlite3.Connection,
     document_id: int,
@@ -120,89 +145,9 @@ def _insert_version(
     last_seen: str,
     capture_id: int | None,
 ) -> None:
-    metadata = {k: row.get(k) for k in VERSION_METADATA if row.get(k) is not None}
     conn.execute(
-        "INSERT INTO document_versions (document_id, version, content_sha256, title, body,"
-        " published_at, metadata, first_seen, last_seen, capture_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            document_id, version, row["content_sha256"], row.get("title"), row.get("body"),
-            row.get("published_at"), json.dumps(metadata, ensure_ascii=False, sort_keys=True),
-            first_seen, last_seen, capture_id,
-        ],
-    )  # fmt: skip
-
-
-def load_dedupe_keys(conn: sqlite3.Connection) -> dict[str, int]:
-    """dedupe_key -> document id, for folding exact duplicates without a query per page.
-
-    When several documents share a key (written before folding existed) the oldest wins.
-    """
-    rows = conn.execute(
-        "SELECT dedupe_key, min(id) FROM documents WHERE dedupe_key IS NOT NULL GROUP BY dedupe_key"
+        INSERT_VERSION, version_row(document_id, version, row, first_seen, last_seen, capture_id)
     )
-    return dict(rows.fetchall())
-
-
-def document_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, str | None]]:
-    """(id, content_sha256, title, body) of every document, for near-duplicate grouping."""
-    yield from conn.execute("SELECT id, content_sha256, title, body FROM documents")
-
-
-def load_signatures(
-    conn: sqlite3.Connection, shingle_size: int, num_perm: int
-) -> dict[int, tuple[str, str, bytes]]:
-    """document id -> (content_sha256, scheme, signature bytes) stored for these parameters."""
-    rows = conn.execute(
-        "SELECT document_id, content_sha256, scheme, signature FROM near_dup_signatures"
-        " WHERE shingle_size = ? AND num_perm = ?",
-        [shingle_size, num_perm],
-    )
-    return {doc_id: (sha, scheme, blob) for doc_id, sha, scheme, blob in rows}
-
-
-def save_signatures(db: sqlite_utils.Database, rows: list[tuple]) -> None:
-    """Store (document_id, content_sha256, shingle_size, num_perm, scheme, signature) rows."""
-    with db.atomic():
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO near_dup_signatures (document_id, content_sha256,"
-            " shingle_size, num_perm, scheme, signature) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-
-def replace_near_dup_groups(
-    db: sqlite_utils.Database,
-    groups: list[tuple[int, dict[int, float]]],
-    threshold: float,
-    shingle_size: int,
-    num_perm: int,
-) -> None:
-    """Replace every near-duplicate group with ``groups``: (representative id, {doc: similarity}).
-
-    A group's id is its representative's document id, so an unchanged archive yields
-    identical rows; documents are never merged or deleted.
-    """
-    now = utc_now()
-    with db.atomic():
-        db.execute("UPDATE documents SET near_dup_group = NULL WHERE near_dup_group IS NOT NULL")
-        db.execute("DELETE FROM near_dup_members")
-        db.execute("DELETE FROM near_dup_groups")
-        for representative, similarity in groups:
-            db.execute(
-                "INSERT INTO near_dup_groups (id, representative_id, size, min_similarity,"
-                " threshold, shingle_size, num_perm, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [representative, representative, len(similarity), min(similarity.values()),
-                 threshold, shingle_size, num_perm, now],
-            )  # fmt: skip
-            db.conn.executemany(
-                "INSERT INTO near_dup_members (group_id, document_id, similarity) VALUES (?, ?, ?)",
-                [(representative, doc, sim) for doc, sim in similarity.items()],
-            )
-            db.conn.executemany(
-                "UPDATE documents SET near_dup_group = ? WHERE id = ?",
-                [(representative, doc) for doc in similarity],
-            )
 
 
 def dedupe_counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from archive.warc_read import warc_body
+
 # One row per URL of a site the archive has fetched: (url, kind, state, document_id,
 # last_observed_at, etag, last_modified, content_capture_id, published_at, column_name,
 # listed). A list page's content capture counts only when it kept a body to re-read.
@@ -32,11 +34,32 @@ def known_pages(conn: sqlite3.Connection, site: str) -> list[tuple]:
 
 
 def capture_page(conn: sqlite3.Connection, capture_id: int) -> tuple[bytes, dict[str, str]] | None:
-    """Body and headers of a capture that kept a body, else None."""
-    row = conn.execute("SELECT body, headers FROM captures WHERE id = ?", [capture_id]).fetchone()
-    if row is None or not row[0]:
+    """Body and headers of a capture that has a body (in SQLite or in its WARC record), else None."""
+    row = conn.execute(
+        "SELECT body, headers, size, warc_file, warc_offset, warc_length FROM captures WHERE id = ?",
+        [capture_id],
+    ).fetchone()
+    if row is None:
         return None
-    return row[0], json.loads(row[1]) if row[1] else {}
+    body = capture_body(conn, row[0], row[2], row[3:])
+    if not body:
+        return None
+    return body, json.loads(row[1]) if row[1] else {}
+
+
+def capture_body(
+    conn: sqlite3.Connection, body: bytes | None, size: int | None, pointer: tuple
+) -> bytes | None:
+    """A capture's body: the stored one, else read from its WARC record; None if it has none.
+
+    A body that was dropped (page_bodies = 'warc') but cannot be read back raises
+    warc_read.RecordError or OSError: evidence is missing, and ``gongkai verify`` says which.
+    """
+    if body is not None:
+        return bytes(body)
+    if not size or None in pointer:
+        return None
+    return warc_body(conn, *pointer)
 
 
 def latest_responses(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:

@@ -11,11 +11,16 @@ from typing import Any
 
 import sqlite_utils
 
-_CANDIDATES = """
+from archive.read import capture_body
+
+_LABELS = "SELECT id, title, column_name, category_label FROM documents"
+_DOCUMENT = """
 SELECT d.id, d.title, d.column_name, d.category_label, d.site, d.agency, d.url,
        d.published_at, d.body, d.content_sha256, d.latest_capture_id,
-       c.body AS raw, c.used_encoding
+       c.body AS raw, c.size AS raw_size, c.warc_file, c.warc_offset, c.warc_length,
+       c.used_encoding
 FROM documents d LEFT JOIN captures c ON c.id = d.latest_capture_id
+WHERE d.id = ?
 """
 _TABLE2 = """
 SELECT r.id, r.site, r.agency, r.year, c.row_label, c.column_label, c.value
@@ -25,9 +30,29 @@ WHERE c.table_name = '二' AND r.year IS NOT NULL
 """
 
 
-def documents_with_pages(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
-    """Every document with the raw bytes and encoding of its latest capture."""
-    yield from db.query(_CANDIDATES)
+def document_labels(
+    db: sqlite_utils.Database, ids: list[int] | None = None
+) -> Iterator[tuple[int, str | None, str | None, str | None]]:
+    """(id, title, column_name, category_label) of the documents ``ids`` (None: all of them):
+    what tells a report from other documents."""
+    if ids is None:
+        yield from db.execute(_LABELS)
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield from db.execute(f"{_LABELS} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+
+
+def document_with_page(db: sqlite_utils.Database, document_id: int) -> dict[str, Any] | None:
+    """A document with the raw bytes (``raw``) and encoding of its latest capture, read from
+    its WARC record when the archive keeps bodies there."""
+    rows = list(db.query(_DOCUMENT, [document_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    pointer = (row.pop("warc_file"), row.pop("warc_offset"), row.pop("warc_length"))
+    row["raw"] = capture_body(db.conn, row["raw"], row.pop("raw_size"), pointer)
+    return row
 
 
 def parsed_hashes(db: sqlite_utils.Database) -> dict[int, str]:

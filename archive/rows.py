@@ -19,7 +19,11 @@ def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
 
 
-def capture_row(capture: dict, capture_id: int, document_id: int | None) -> dict:
+def capture_row(
+    capture: dict, capture_id: int, document_id: int | None, keep_body: bool = True
+) -> dict:
+    """The captures row of ``capture``; ``keep_body=False`` stores no body (it is in WARC),
+    but its size and sha256 all the same."""
     body = capture.get("body")
     sha = capture.get("sha256")
     if sha is None and body is not None:
@@ -33,7 +37,7 @@ def capture_row(capture: dict, capture_id: int, document_id: int | None) -> dict
         "status": capture.get("status"),
         "headers": _json(capture.get("headers")),
         "fetched_at": capture.get("fetched_at") or utc_now(),
-        "body": body,
+        "body": body if keep_body else None,
         "size": None if body is None else len(body),
         "sha256": sha,
         "declared_encoding": capture.get("declared_encoding"),

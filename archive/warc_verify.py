@@ -13,7 +13,6 @@ file and offset, and so a flipped byte anywhere in a member is caught (gzip CRC)
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import os
 import sqlite3
@@ -23,6 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.db import connect_readonly
+from archive.warc_read import (
+    RecordError,
+    decode_payload,
+    http_parts,
+    parse_record,
+    read_member,
+)
 
 CAPTURE_QUERY = """
 SELECT id, url, warc_file, warc_offset, warc_length, warc_record_id, warc_type,
@@ -41,72 +47,8 @@ class VerifyResult:
         return not self.problems
 
 
-class RecordError(Exception):
-    """One record failed a check; the message says which check."""
-
-
 def sha1_b32(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
-
-
-def parse_record(data: bytes) -> tuple[dict[str, str], bytes]:
-    """WARC headers (names lower-cased) and the record block of one uncompressed record."""
-    head, sep, rest = data.partition(b"\r\n\r\n")
-    if not sep or not head.startswith(b"WARC/"):
-        raise RecordError("not a WARC record")
-    headers: dict[str, str] = {}
-    for line in head.decode("utf-8").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    try:
-        length = int(headers["content-length"])
-    except (KeyError, ValueError):
-        raise RecordError("no valid Content-Length") from None
-    if len(rest) < length:
-        raise RecordError(f"block truncated: {len(rest)} of {length} bytes")
-    return headers, rest[:length]
-
-
-def http_parts(block: bytes) -> tuple[dict[str, str], bytes]:
-    head, sep, payload = block.partition(b"\r\n\r\n")
-    if not sep:
-        raise RecordError("HTTP headers not terminated")
-    headers = {}
-    for line in head.decode("latin-1").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return headers, payload
-
-
-def decode_payload(payload: bytes, encoding: str | None) -> bytes:
-    """Undo Content-Encoding the way a client would, to compare with the archived body."""
-    codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
-    for coding in reversed(codings):
-        if coding in ("gzip", "x-gzip"):
-            payload = gzip.decompress(payload)
-        elif coding == "deflate":
-            try:
-                payload = zlib.decompress(payload)
-            except zlib.error:
-                payload = zlib.decompress(payload, -zlib.MAX_WBITS)
-        elif coding != "identity":
-            raise RecordError(f"cannot decode Content-Encoding {coding!r}")
-    return payload
-
-
-def read_member(handle: object, offset: int, length: int) -> bytes:
-    handle.seek(offset)  # type: ignore[attr-defined]
-    raw = handle.read(length)  # type: ignore[attr-defined]
-    if len(raw) != length:
-        raise RecordError(f"file ends at {offset + len(raw)}, record needs {offset + length}")
-    try:
-        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        data = decompressor.decompress(raw) + decompressor.flush()
-    except zlib.error as exc:
-        raise RecordError(f"gzip member is corrupt ({exc})") from None
-    if not decompressor.eof or decompressor.unused_data:
-        raise RecordError("pointer does not cover exactly one gzip member")
-    return data
 
 
 def check_record(data: bytes, row: sqlite3.Row, sha_by_record: dict[str, str]) -> str:

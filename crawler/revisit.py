@@ -21,6 +21,7 @@ Profile section (all keys optional)::
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from archive import read
+from archive.warc_read import RecordError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVALS: tuple[tuple[float | None, float], ...] = ((30, 0), (365, 24), (None, 168))
 # Cron runs drift by seconds: a page due "every 24 hours" is due after 90% of that.
@@ -172,12 +176,16 @@ def load_known(db_path: Path | str, site: str) -> dict[str, KnownPage]:
 
 
 def archived_page(db_path: Path | str, capture_id: int) -> tuple[bytes, dict[str, str]] | None:
-    """Body and headers of an archived capture (to re-read a list page answered 304)."""
+    """Body and headers of an archived capture (to re-read a list page answered 304), from
+    SQLite or its WARC record; None (logged) when the record cannot be read back."""
     conn = _connect(db_path)
     if conn is None:
         return None
     try:
         return read.capture_page(conn, capture_id)
+    except (RecordError, OSError) as exc:
+        logger.warning("archived copy of capture %s cannot be read: %s", capture_id, exc)
+        return None
     finally:
         conn.close()
 

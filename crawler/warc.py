@@ -13,8 +13,10 @@ order and header-name case are reconstructed by Scrapy/Twisted, not copied from 
 
 Each record is one gzip member; files rotate at ``WARC_MAX_SIZE``; a payload identical to the
 last one seen at the same URL (this run or an earlier one in the archive) becomes a ``revisit``
-record (profile identical-payload-digest). Writes are buffered and never fsync'ed: the WARC
-is flushed when the spider closes, like the archive's batched SQLite writes.
+record (profile identical-payload-digest). Each exchange is handed to the operating system
+before its page reaches the archive (never fsync'ed, like the archive's batched SQLite
+writes): a new archive keeps page bodies only here, so a killed crawl must not lose a record
+whose capture row was committed.
 """
 
 from __future__ import annotations
@@ -216,6 +218,7 @@ class WarcFileWriter:
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
         )  # fmt: skip
         self._append(req_record)
+        self._file.flush()
         return {
             "file": self._file_name(), "offset": offset, "length": length,
             "record_id": record_id, "type": kind, "payload_digest": digest, "date": date,

@@ -1,9 +1,12 @@
-"""Post-crawl step: parse every archived annual report into report tables.
+"""Post-crawl step: parse archived annual reports into report tables.
 
-``parse_reports(db)`` finds documents detected as reports (title or column), parses the raw
-HTML of their latest capture (tables survive there, not in the plain-text body), and replaces
-that report's rows. A report whose content has not changed since it was parsed is skipped.
-Then the year-over-year 现行有效件数 check is recomputed for every bureau with consecutive years.
+``parse_reports(db)`` looks at the documents inserted or changed since it last ran (the
+archive's post-crawl queue; every document the first time), keeps those detected as reports
+(title or column), parses the raw HTML of their latest capture (tables survive there, not in
+the plain-text body; read from WARC when the archive keeps bodies there) and replaces that
+report's rows. A report whose content has not changed since it was parsed is skipped. When a
+report was parsed, the year-over-year 现行有效件数 check is recomputed for every bureau with
+consecutive years.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive import progress
 from archive import reports as store
 from archive.timestamps import utc_now
 from pipeline.encoding import decode_html
@@ -31,8 +35,11 @@ def _page_text(row: dict[str, Any]) -> str:
     return "\n".join(filter(None, [row["title"], row["body"]]))
 
 
-def _is_candidate(row: dict[str, Any]) -> bool:
-    return is_report(row["title"], row["column_name"]) or is_report(None, row["category_label"])
+def _is_candidate(title: str | None, column: str | None, label: str | None) -> bool:
+    return is_report(title, column) or is_report(None, label)
+
+
+STEP = "reports"
 
 
 def _ok(value: bool | None) -> int | None:
@@ -72,18 +79,19 @@ def report_rows(row: dict[str, Any], parsed: dict[str, Any]) -> tuple[dict, list
 
 
 def parse_reports(db: sqlite_utils.Database, force: bool = False) -> dict[str, int]:
-    """Parse every archived report document that is new or changed; return counts.
+    """Parse the report documents that are new or changed (``force``: all); return counts.
 
-    Counts: candidates (documents detected as reports), parsed, unchanged (skipped), cells,
-    claims, checks_failed (in the reports parsed now), yoy_checks (recomputed).
+    Counts: candidates (changed documents detected as reports), parsed, unchanged (skipped),
+    cells, claims, checks_failed (in the reports parsed now), yoy_checks (recomputed).
     """
+    changed, end = progress.changed_since(db.conn, STEP)
     done = store.parsed_hashes(db)
     counts = dict.fromkeys(("candidates", "parsed", "unchanged", "cells", "claims"), 0)
-    counts["checks_failed"] = 0
+    counts["checks_failed"] = counts["yoy_checks"] = 0
     lookup = category_lookup()
-    for row in list(store.documents_with_pages(db)):
-        if not _is_candidate(row):
-            continue
+    labels = store.document_labels(db, None if force else changed)
+    for doc_id, *_ in [row for row in labels if _is_candidate(*row[1:])]:
+        row = store.document_with_page(db, doc_id)
         counts["candidates"] += 1
         if not force and done.get(row["id"]) == row["content_sha256"]:
             counts["unchanged"] += 1
@@ -95,7 +103,10 @@ def parse_reports(db: sqlite_utils.Database, force: bool = False) -> dict[str, i
         counts["cells"] += len(parsed["cells"])
         counts["claims"] += len(parsed["claims"])
         counts["checks_failed"] += sum(1 for c in parsed["checks"] if c["ok"] is False)
-    counts["yoy_checks"] = year_over_year(db)
+    if counts["parsed"]:
+        counts["yoy_checks"] = year_over_year(db)
+    with db.atomic():
+        progress.mark_done(db.conn, STEP, end)
     logger.info("reports: %s", counts)
     return counts
 

@@ -85,9 +85,7 @@ def test_unparseable_page_is_archived_with_its_error(crawled):
     for url in broken:
         row = (
             crawled["conn"]
-            .execute(
-                "select status, error, length(body), sha256 from captures where url = ?", [url]
-            )
+            .execute("select status, error, size, sha256 from captures where url = ?", [url])
             .fetchone()
         )
         assert row is not None, url
