@@ -4,7 +4,9 @@ For each capture with a WARC pointer: the gzip member at (file, offset, length) 
 decompress, be the record named by warc_record_id, and carry a WARC-Block-Digest and (for
 responses) a WARC-Payload-Digest that match its bytes; the payload, after undoing its
 Content-Encoding, must hash to the capture's sha256. A revisit must name a response record
-with the same payload. Downloaded attachment files are re-hashed too.
+with the same payload. A capture whose body is not in SQLite (page_bodies = 'warc') must have
+such a record, so every body the archive holds is proven readable and intact. Downloaded
+attachment files are re-hashed too.
 
 Parsing is done here rather than with warcio's iterator so each problem names its record,
 file and offset, and so a flipped byte anywhere in a member is caught (gzip CRC).
@@ -34,6 +36,13 @@ CAPTURE_QUERY = """
 SELECT id, url, warc_file, warc_offset, warc_length, warc_record_id, warc_type,
        warc_payload_digest, sha256
 FROM captures WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset
+"""
+
+
+# A body not kept in SQLite must be in the capture's WARC record (page_bodies = 'warc', m0008).
+LOST_BODIES = """
+SELECT id, url FROM captures
+WHERE body IS NULL AND size > 0 AND (warc_file IS NULL OR warc_type NOT IN ('response', 'revisit'))
 """
 
 
@@ -136,6 +145,8 @@ def verify_archive(db_path: str | os.PathLike) -> VerifyResult:
             result.counts["captures without WARC"] = conn.execute(
                 "SELECT count(*) FROM captures WHERE warc_file IS NULL AND status IS NOT NULL"
             ).fetchone()[0]
+            lost = conn.execute(LOST_BODIES).fetchall()
+            result.problems += [f"capture {i} ({url}): body kept nowhere" for i, url in lost]
         verify_files(conn, db_path.resolve().parent, result)
     finally:
         conn.close()

@@ -2,7 +2,8 @@
 
 The row page of ``documents`` (templates/row-gongkai-documents.html) gets the document's
 attachments, captures, versions with a paragraph diff, and sightings. Archived HTML is never
-rendered inside the archive's pages; ``/-/capture/<id>`` serves a capture's bytes as received,
+rendered inside the archive's pages; ``/-/capture/<id>`` serves a capture's bytes as received
+(read from its WARC record when the archive keeps page bodies only there),
 with a Content-Security-Policy that sandboxes it (no scripts, no forms, a unique origin) and
 forbids every load except inline styles and our own/data images.
 """
@@ -14,7 +15,9 @@ import difflib
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from archive.read import capture_body
 from archive.serve import DATABASE_NAME
+from archive.warc_read import RecordError
 
 ARCHIVED_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 HTML_KINDS = ("detail", "list")
@@ -49,7 +52,8 @@ async def document_extras(datasette, document_id: int) -> dict:
     extras = {
         "attachments": [dict(r) for r in await db.execute(attachments_sql, params)],
         "captures": [dict(r) for r in await db.execute(
-            "SELECT id, fetched_at, status, kind, error, size, body IS NOT NULL AS has_body"
+            "SELECT id, fetched_at, status, kind, error, size,"
+            " body IS NOT NULL OR (size > 0 AND warc_file IS NOT NULL) AS has_body"
             " FROM captures WHERE document_id = :id ORDER BY fetched_at DESC, id DESC", params)],
         "versions": [],
         "sightings": [],
@@ -84,20 +88,32 @@ def extra_template_vars(view_name, table, request, datasette):
     return inner
 
 
+def archived_page(conn, capture_id: int) -> tuple[bytes, str] | None:
+    """(body, charset) of an HTML page capture, from SQLite or its WARC record; else None."""
+    row = conn.execute(
+        "SELECT body, size, warc_file, warc_offset, warc_length, used_encoding,"
+        " declared_encoding, kind FROM captures WHERE id = ?",
+        [capture_id],
+    ).fetchone()
+    if row is None or row[7] not in HTML_KINDS:
+        return None
+    try:
+        body = capture_body(conn, row[0], row[1], row[2:5])
+    except (RecordError, OSError):
+        return None
+    return (body, row[5] or row[6] or "utf-8") if body is not None else None
+
+
 async def archived_copy(datasette, request):
     """A capture's HTML as received, sandboxed; 404 for anything but an HTML page capture."""
     db = datasette.get_database(DATABASE_NAME)
-    row = (
-        await db.execute(
-            "SELECT body, used_encoding, declared_encoding, kind FROM captures WHERE id = :id",
-            {"id": int(request.url_vars["capture_id"])},
-        )
-    ).first()
-    if row is None or row["body"] is None or row["kind"] not in HTML_KINDS:
+    capture_id = int(request.url_vars["capture_id"])
+    found = await db.execute_fn(lambda conn: archived_page(conn, capture_id))
+    if found is None:
         return Response.text("没有可显示的存档网页 No archived page here.", status=404)
-    charset = row["used_encoding"] or row["declared_encoding"] or "utf-8"
+    body, charset = found
     return Response(
-        bytes(row["body"]),
+        body,
         content_type=f"text/html; charset={charset}",
         headers={
             "Content-Security-Policy": ARCHIVED_CSP,
