@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from archive.rows import VERSION_FIELDS
@@ -85,6 +85,11 @@ EVENT_COLUMNS = [
 INSERT_EVENT = "INSERT INTO events ({}) VALUES ({})".format(
     ", ".join(EVENT_COLUMNS), ", ".join(":" + c for c in EVENT_COLUMNS)
 )
+
+
+def state_row(state: UrlState) -> dict[str, Any]:
+    """SAVE_STATE's parameters (dataclasses.asdict deep-copies: a tenth of a page's write)."""
+    return {name: getattr(state, name) for name in STATE_COLUMNS}
 
 
 def load_states(conn: sqlite3.Connection, site: str | None = None) -> dict[str, UrlState]:
@@ -168,7 +173,7 @@ class ChangeTracker:
             state.state, state.last_ok_at = "ok", state.last_observed_at
             state.last_ok_capture_id = capture_id
             self._validators(state, capture, capture_id)
-        conn.execute(SAVE_STATE, asdict(state))
+        conn.execute(SAVE_STATE, state_row(state))
 
     @staticmethod
     def _touch(state: UrlState, capture: dict, verdict: Observation) -> None:
@@ -220,7 +225,7 @@ class ChangeTracker:
             state.state = "blocked"
         elif verdict.outcome == UNREACHABLE and state.state == "ok":
             state.state = "unreachable"
-        conn.execute(SAVE_STATE, asdict(state))
+        conn.execute(SAVE_STATE, state_row(state))
 
     def _changed(self, conn, capture: dict, capture_id: int, document_id: int, row: dict) -> None:
         versions = conn.execute(
@@ -309,7 +314,7 @@ class ChangeTracker:
                     delisted += 1
             else:
                 continue
-            conn.execute(SAVE_STATE, asdict(state))
+            conn.execute(SAVE_STATE, state_row(state))
         return delisted
 
 

@@ -56,7 +56,42 @@ def cjk_bigrams(text: str | None) -> str:
     """
     if not text:
         return ""
-    return " ".join(INDEX_TOKEN.findall(_normalise(text)))
+    normal = _normalise(text)
+    if len(normal) >= VECTOR_FROM:
+        return _vector_bigrams(normal)
+    return " ".join(INDEX_TOKEN.findall(normal))
+
+
+# Bodies are indexed with numpy (half the time of the regex on a 1,250-character body, a tenth
+# of the writer's work per document); titles, shorter than this, with the regex.
+VECTOR_FROM = 200
+# Start and end+1 of each CJK_CHARS range, for np.searchsorted: odd index = inside a range.
+CJK_BOUNDS = (0x3005, 0x3006, 0x3007, 0x3008, 0x3040, 0x3100, 0x3400, 0x4DC0, 0x4E00, 0xA000,
+              0xAC00, 0xD7B0, 0xF900, 0xFB00, 0x20000, 0x31350)  # fmt: skip
+
+
+def _vector_bigrams(normal: str) -> str:
+    """INDEX_TOKEN's output, built with array operations: each CJK character writes itself,
+    its successor if that is CJK too, and a space; each other character itself, and a space
+    after the last one of a word. ``normal`` holds word characters and single spaces only."""
+    import numpy as np  # imported here: numpy costs 0.1 s at start-up of every command
+
+    chars = np.frombuffer(normal.encode("utf-32-le"), dtype=np.uint32)
+    cjk = (np.searchsorted(np.array(CJK_BOUNDS, dtype=np.uint32), chars, side="right") & 1) == 1
+    word = ~cjk & (chars != 32)
+    next_cjk = np.append(cjk[1:], False)
+    next_word = np.append(word[1:], False)
+    width = np.where(cjk, np.where(next_cjk, 3, 2), np.where(word, np.where(next_word, 1, 2), 0))
+    ends = np.cumsum(width)
+    if not len(ends) or not ends[-1]:
+        return ""
+    out = np.full(int(ends[-1]), 32, dtype=np.uint32)
+    starts = ends - width
+    written = width > 0
+    out[starts[written]] = chars[written]
+    pairs = cjk & next_cjk
+    out[starts[pairs] + 1] = np.append(chars[1:], 0)[pairs]
+    return out[:-1].tobytes().decode("utf-32-le")
 
 
 def _term_query(term: str) -> str | None:

@@ -130,12 +130,17 @@ class ArchiveWriter:
         # the database does not show yet.
         self._queued: dict[str, KnownDocument] = {}
         self._queued_keys: dict[str, KnownDocument] = {}
+        self._looked_up: tuple[str | None, KnownDocument | None] = (None, None)
 
     def _lookup(self, url: str) -> KnownDocument | None:
         known = self._queued.get(url)
-        if known is None:
-            found = self.db.conn.execute(FIND_BY_URL, [url]).fetchone()
-            known = KnownDocument(*found) if found else None
+        if known is not None:
+            return known
+        if self._looked_up[0] == url:  # replaced_version() just asked for the same page
+            return self._looked_up[1]
+        found = self.db.conn.execute(FIND_BY_URL, [url]).fetchone()
+        known = KnownDocument(*found) if found else None
+        self._looked_up = (url, known)
         return known
 
     def _holder(self, key: str | None) -> KnownDocument | None:
@@ -242,6 +247,7 @@ class ArchiveWriter:
             # Written (or rolled back, ids and all): from now on the database is the truth.
             self._queued.clear()
             self._queued_keys.clear()
+            self._looked_up = (None, None)
 
     def _write_batch(self, conn: sqlite3.Connection, pending: list) -> None:
         # We hold the write lock (BEGIN IMMEDIATE), so max(id)+1 is what SQLite would assign;

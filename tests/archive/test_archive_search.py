@@ -6,7 +6,14 @@ import sqlite3
 
 import pytest
 
-from archive.search import cjk_bigrams, register, to_fts_query
+from archive.search import (
+    INDEX_TOKEN,
+    _normalise,
+    _vector_bigrams,
+    cjk_bigrams,
+    register,
+    to_fts_query,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +32,19 @@ from archive.search import cjk_bigrams, register, to_fts_query
 )
 def test_cjk_bigrams(text, expected):
     assert cjk_bigrams(text) == expected
+
+
+def test_long_texts_are_indexed_exactly_as_short_ones():
+    """Bodies take the numpy path (issue 14); it must give the regex path's tokens exactly."""
+    rng = random.Random(14)
+    pool = (
+        "政务公开教育招生 2021年ABCabcＡＢＣ，。、（）\n\t  xyz123〇々あいうアイウ가나다ｶﾀｶﾅ𠀀𠀁é_-"
+    )
+    for _ in range(300):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 600)))
+        normal = _normalise(text)
+        assert cjk_bigrams(text) == " ".join(INDEX_TOKEN.findall(normal)), text
+        assert _vector_bigrams(normal) == " ".join(INDEX_TOKEN.findall(normal)), text
 
 
 @pytest.mark.parametrize(
