@@ -72,9 +72,10 @@ def record_version(
 ) -> int:
     """Keep ``row``'s content as a version of ``document_id``; return its version number.
 
-    Call after inserting a new document, and before updating a changed one: a document that
-    predates versions first gets its current text saved as version 1. The same content seen
-    again only moves the latest version's last_seen.
+    Call before updating a changed document: a document that predates versions first gets
+    its current text saved as version 1. The same content seen again only moves the latest
+    version's last_seen. The current version's body is the document's own (NULL in its row,
+    see version_row); the text being replaced is copied into its version row here.
     """
     latest = conn.execute(
         "SELECT version, content_sha256 FROM document_versions WHERE document_id = ?"
@@ -91,7 +92,15 @@ def record_version(
         )
         return latest[0]
     version = (latest[0] if latest else 0) + 1
-    _insert_version(conn, document_id, version, row, seen_at, seen_at, capture_id)
+    if latest is not None:
+        conn.execute(
+            "UPDATE document_versions SET body = (SELECT body FROM documents WHERE id = ?)"
+            " WHERE document_id = ? AND version = ? AND body IS NULL",
+            [document_id, document_id, latest[0]],
+        )
+    conn.execute(
+        INSERT_VERSION, version_row(document_id, version, row, seen_at, seen_at, capture_id, False)
+    )
     return version
 
 
@@ -126,11 +135,17 @@ def version_row(
     first_seen: str,
     last_seen: str,
     capture_id: int | None,
+    keep_body: bool = True,
 ) -> tuple:
-    """Parameters of INSERT_VERSION: ``row``'s text and metadata as version ``version``."""
+    """Parameters of INSERT_VERSION: ``row``'s text and metadata as version ``version``.
+
+    ``keep_body=False`` for the document's current text: its body is the documents row's
+    (one copy of every body, not two: a quarter of a lean archive, issue 14).
+    """
     metadata = {k: row.get(k) for k in VERSION_METADATA if row.get(k) is not None}
     return (
-        document_id, version, row["content_sha256"], row.get("title"), row.get("body"),
+        document_id, version, row["content_sha256"], row.get("title"),
+        row.get("body") if keep_body else None,
         row.get("published_at"), json.dumps(metadata, ensure_ascii=False, sort_keys=True),
         first_seen, last_seen, capture_id,
     )  # fmt: skip

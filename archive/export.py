@@ -1,9 +1,12 @@
 """Export documents as CSV (UTF-8 with BOM, for Excel/WPS on Chinese Windows), XLSX or JSONL.
 
-Rows stream from the cursor to the output: no row cap and no whole result in memory.
-Without a BOM, Excel reads UTF-8 CSV as the ANSI code page (GBK) and shows mojibake; the
-BOM is the one signal it honours. The same rows back ``gongkai export`` and the export link
-of the search page (which adds the search's source and matched attachment columns).
+Rows stream to the output in one pass (issue 14): one query lists the rows in export order
+from search_facets (narrow rows; an index gives documents newest first without a sort), and
+the documents are read by id, a few hundred at a time. Nothing is re-queried or re-sorted
+per chunk, there is no row cap and never the whole result in memory. Without a BOM, Excel
+reads UTF-8 CSV as the ANSI code page (GBK) and shows mojibake; the BOM is the one signal it
+honours. The same rows back ``gongkai export`` and the export link of the search page (which
+adds the search's source and matched attachment columns).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ DOCUMENT_COLUMNS = (
     "genre", "column_name", "url", "canonical_url", "first_seen", "last_seen", "body",
 )  # fmt: skip
 SEARCH_COLUMNS = ("source", "attachment_name")
+# Documents read by id at a time: enough to amortise the query, few enough to stream.
+CHUNK = 500
 # Excel refuses cells longer than this; XLSX cells are cut there and flagged (CSV keeps all).
 XLSX_CELL_LIMIT = 32767
 # Control characters other than tab/newline are illegal in XLSX (OOXML) cells.
@@ -76,41 +81,47 @@ def check_filters(conn: sqlite3.Connection, filters: ExportFilters) -> ExportFil
     return ExportFilters(filters.agency, filters.category, since, until)
 
 
-def documents_sql(filters: ExportFilters, paged: bool = False) -> tuple[str, dict[str, str]]:
-    """Documents matching the filters, newest first (undated last), with their params.
-
-    ``paged``: the query takes :limit and the sort key of the last row sent (:k_date, :k_id,
-    None for the first page): keyset paging, so a long export through Datasette runs as many
-    short queries, each under the SQL time limit, instead of one long one.
-    """
-    columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
-    sql = f"""SELECT {columns}, coalesce(d.published_at, '') AS k_date, d.id AS k_id
-FROM documents d
-WHERE (:agency = '' OR d.agency = :agency)
-  AND (:category = '' OR d.category = :category)
-  AND (:since = '' OR substr(d.published_at, 1, 10) >= :since)
-  AND (:until = '' OR substr(d.published_at, 1, 10) <= :until)
-  {"AND (:k_id IS NULL OR (coalesce(d.published_at, ''), d.id) < (:k_date, :k_id))" if paged else ""}
-ORDER BY k_date DESC, d.id DESC
-{"LIMIT :limit" if paged else ""}"""
+def documents_sql(filters: ExportFilters) -> tuple[str, dict[str, str]]:
+    """Ids of the documents matching the filters, newest first (undated last), and params."""
+    where = []
+    for name in ("agency", "category"):
+        if getattr(filters, name):
+            where.append(
+                f"f.{name} = (SELECT code FROM facet_codes WHERE kind = '{name}' AND value = :{name})"
+            )
+    if filters.since:
+        where.append("substr(f.day, 1, 10) >= :since")
+    if filters.until:
+        where.append("substr(f.day, 1, 10) <= :until")
+    sql = f"""SELECT f.id FROM search_facets f
+{"WHERE " + " AND ".join(where) if where else ""}
+ORDER BY f.day DESC, f.id DESC"""
     params = {k: getattr(filters, k) for k in ("agency", "category", "since", "until")}
     return sql, params
 
 
 def search_export_sql(search: Search) -> str:
-    """Every hit of a search (one row per hit, as counted on the search page), newest first.
+    """Every hit of a search (one row per hit, as counted on the search page), newest first:
+    document_id, source, attachment_name."""
+    return f"""SELECT h.document_id, h.source, h.attachment_name FROM ({hits_sql(search)}) h
+ORDER BY h.day DESC, h.document_id DESC, h.source DESC, coalesce(h.file_id, 0) DESC"""
 
-    Keyset-paged like documents_sql(paged=True), with :k_source and :k_file as well.
-    """
-    columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
-    return f"""SELECT {columns}, h.source, h.attachment_name,
-       coalesce(d.published_at, '') AS k_date, d.id AS k_id, h.source AS k_source,
-       coalesce(h.file_id, 0) AS k_file
-FROM ({hits_sql(search, ranked=False)}) h JOIN documents d ON d.id = h.document_id
-WHERE (:k_id IS NULL OR (coalesce(d.published_at, ''), d.id, h.source, coalesce(h.file_id, 0))
-       < (:k_date, :k_id, :k_source, :k_file))
-ORDER BY k_date DESC, d.id DESC, h.source DESC, k_file DESC
-LIMIT :limit"""
+
+def export_rows(
+    conn: sqlite3.Connection, sql: str, params: dict[str, Any], chunk: int = CHUNK
+) -> Iterator[tuple]:
+    """Rows of DOCUMENT_COLUMNS (plus any columns ``sql`` gives after the document id), in
+    the order of ``sql``, whose first column is a document id. One pass over ``sql``."""
+    columns = ", ".join(DOCUMENT_COLUMNS)
+    cursor = conn.execute(sql, params)
+    while batch := cursor.fetchmany(chunk):
+        ids = sorted({row[0] for row in batch})
+        found = conn.execute(
+            f"SELECT {columns} FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids
+        )
+        documents = {row[0]: row for row in found}
+        for row in batch:
+            yield documents[row[0]] + tuple(row[1:])
 
 
 def write_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]], out: IO[str], bom: bool = True) -> int:  # fmt: skip
@@ -164,11 +175,7 @@ def write_xlsx(columns: Iterable[str], rows: Iterable[Iterable[Any]], out: IO[by
 
 def iter_documents(conn: sqlite3.Connection, filters: ExportFilters) -> Iterator[tuple]:
     sql, params = documents_sql(filters)
-    cursor = conn.execute(sql, params)
-    width = len(DOCUMENT_COLUMNS)  # drop the sort-key columns
-    while batch := cursor.fetchmany(1000):
-        for row in batch:
-            yield row[:width]
+    yield from export_rows(conn, sql, params)
 
 
 def open_readonly(path: str | os.PathLike) -> sqlite3.Connection:

@@ -268,7 +268,9 @@ class ArchiveWriter:
             seen = capture.get("fetched_at") or utc_now()
             document_id = known.id if known else None
             if status == "new":
-                rows.versions.append(dedupe.version_row(known.id, 1, row, seen, seen, capture_id))
+                rows.versions.append(
+                    dedupe.version_row(known.id, 1, row, seen, seen, capture_id, keep_body=False)
+                )
                 rows.search.append((known.id, row["title"], row["body"]))
             elif status == "updated":
                 rows.write(conn)  # everything queued before it is in the tables first

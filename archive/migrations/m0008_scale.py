@@ -7,16 +7,19 @@
   body it was indexed with, which the writer recomputes from the stored document
   (archive.search.cjk_bigrams must therefore never change without a migration that rebuilds
   the index). An existing index is rebuilt from documents once.
-- search_facets: one narrow row per document with what search filters, counts and orders by
-  (agency, category, year, source, publication day, near-duplicate group), kept by triggers on
-  documents and reports, so search reads 40 bytes per hit instead of a document row. ``year``
-  is the year a report reports on (reports.year), else the publication year; ``source`` is
-  'report' for a document with a reports row.
+- search_facets: one narrow row of integers per document with what search filters, counts
+  and orders by (agency, category and year as facet_codes, report or not, publication day,
+  near-duplicate group), kept by triggers on documents and reports. Counting the facets of
+  700,000 hits sorts one integer per hit instead of four strings (measured 3x faster), and
+  never reads a document row. ``year`` is the year a report reports on, else the
+  publication year (issue 15).
 - postcrawl_queue: every document inserted, or whose text, title or column changed, gets a
   sequence number (triggers); each post-crawl step records in postcrawl_progress how far it
   has read, so an unchanged crawl costs the steps nothing.
 - near_dup_lsh: the near-duplicate LSH index (band key, document) kept in the archive, so a
   post-crawl run finds a changed document's candidates with one query (archive.near_dups).
+- document_versions: the current version's body is NULL: it is the document's own body
+  (one copy of each text, not two; the old text is copied into its version when it changes).
 - archive_options: ``page_bodies`` is 'warc' for a new archive (a capture's body is kept only
   in its WARC record; the row points at it) and 'sqlite' for an archive that already stored
   bodies (nothing changes for it); ``last_full_check`` is when PRAGMA quick_check last passed.
@@ -38,59 +41,81 @@ CONTENTLESS_FTS = (
 # one segment (measured 1,310 -> 1,990 documents/s of FTS inserts at 500 per batch).
 FTS_HASHSIZE = 16 * 1024 * 1024
 
-SEARCH_YEAR = """coalesce(
+# The year a document is searched and counted under: the year a report reports on, else the
+# year of publication (issue 15: a 2021 report published in February 2022 counts for 2021).
+SEARCH_YEAR = """nullif(coalesce(
     (SELECT CAST(r.year AS TEXT) FROM reports r WHERE r.document_id = {doc}.id AND r.year IS NOT NULL),
-    substr({doc}.published_at, 1, 4))"""
-SEARCH_SOURCE = (
-    "CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.document_id = {doc}.id)"
-    " THEN 'report' ELSE 'document' END"
-)
+    substr({doc}.published_at, 1, 4)), '')"""
+IS_REPORT = "EXISTS (SELECT 1 FROM reports r WHERE r.document_id = {doc}.id)"
+
+
+def _code(kind: str, value: str) -> str:
+    return f"coalesce((SELECT code FROM facet_codes WHERE kind = '{kind}' AND value = {value}), 0)"
+
+
+def _learn(kind: str, value: str) -> str:
+    """A new value of a facet gets the next code of its kind (codes are small per kind, so a
+    hit's four facets pack into one integer: archive.find.FACET_KEY)."""
+    return (
+        f"INSERT OR IGNORE INTO facet_codes (kind, code, value) SELECT '{kind}',"
+        f" (SELECT coalesce(max(code), 0) + 1 FROM facet_codes WHERE kind = '{kind}'), {value}"
+        f" WHERE {value} IS NOT NULL;"
+    )
+
+
+def _facets(doc: str) -> str:
+    """Statements that (re)write search_facets for documents row ``doc`` (NEW, or an alias)."""
+    year = SEARCH_YEAR.format(doc=doc)
+    return f"""{_learn("agency", f"{doc}.agency")}
+    {_learn("category", f"{doc}.category")}
+    {_learn("year", year)}
+    INSERT OR REPLACE INTO search_facets (id, agency, category, year, report, day, fold)
+    VALUES ({doc}.id, {_code("agency", f"{doc}.agency")}, {_code("category", f"{doc}.category")},
+            {_code("year", year)}, {IS_REPORT.format(doc=doc)}, coalesce({doc}.published_at, ''),
+            {doc}.near_dup_group);"""
+
 
 SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS facet_codes (
+    kind TEXT NOT NULL,
+    code INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, code),
+    UNIQUE (kind, value)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_facets (
     id INTEGER PRIMARY KEY,
-    agency TEXT,
-    category TEXT,
-    year TEXT,
-    source TEXT NOT NULL,
+    agency INTEGER NOT NULL,
+    category INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    report INTEGER NOT NULL,
     day TEXT NOT NULL,
     fold INTEGER
 );
-CREATE INDEX IF NOT EXISTS search_facets_agency ON search_facets(agency, day);
-CREATE INDEX IF NOT EXISTS search_facets_category ON search_facets(category, day);
-CREATE INDEX IF NOT EXISTS search_facets_year ON search_facets(year, day);
 CREATE INDEX IF NOT EXISTS search_facets_fold ON search_facets(fold) WHERE fold IS NOT NULL;
+-- Exports list documents newest first from this index, with no sort.
+CREATE INDEX IF NOT EXISTS search_facets_day ON search_facets(day);
 
 CREATE TRIGGER IF NOT EXISTS search_facets_insert AFTER INSERT ON documents BEGIN
-    INSERT OR REPLACE INTO search_facets (id, agency, category, year, source, day, fold)
-    VALUES (NEW.id, NEW.agency, NEW.category, {SEARCH_YEAR.format(doc="NEW")},
-            {SEARCH_SOURCE.format(doc="NEW")}, coalesce(NEW.published_at, ''), NEW.near_dup_group);
+    {_facets("NEW")}
 END;
 CREATE TRIGGER IF NOT EXISTS search_facets_update
 AFTER UPDATE OF agency, category, published_at, near_dup_group ON documents BEGIN
-    UPDATE search_facets SET agency = NEW.agency, category = NEW.category,
-        year = {SEARCH_YEAR.format(doc="NEW")}, day = coalesce(NEW.published_at, ''),
-        fold = NEW.near_dup_group
-    WHERE id = NEW.id;
+    {_facets("NEW")}
 END;
 CREATE TRIGGER IF NOT EXISTS search_facets_delete AFTER DELETE ON documents BEGIN
     DELETE FROM search_facets WHERE id = OLD.id;
 END;
 CREATE TRIGGER IF NOT EXISTS search_facets_report_insert AFTER INSERT ON reports BEGIN
-    UPDATE search_facets SET source = 'report',
-        year = coalesce(CAST(NEW.year AS TEXT), year) WHERE id = NEW.document_id;
+    UPDATE documents SET near_dup_group = near_dup_group WHERE id = NEW.document_id;
 END;
 CREATE TRIGGER IF NOT EXISTS search_facets_report_update
 AFTER UPDATE OF year, document_id ON reports BEGIN
-    UPDATE search_facets SET source = {SEARCH_SOURCE.format(doc="d")},
-        year = {SEARCH_YEAR.format(doc="d")}
-    FROM (SELECT id, published_at FROM documents WHERE id IN (OLD.document_id, NEW.document_id)) d
-    WHERE search_facets.id = d.id;
+    UPDATE documents SET near_dup_group = near_dup_group
+    WHERE id IN (OLD.document_id, NEW.document_id);
 END;
 CREATE TRIGGER IF NOT EXISTS search_facets_report_delete AFTER DELETE ON reports BEGIN
-    UPDATE search_facets SET source = 'document',
-        year = (SELECT substr(published_at, 1, 4) FROM documents WHERE id = OLD.document_id)
-    WHERE id = OLD.document_id;
+    UPDATE documents SET near_dup_group = near_dup_group WHERE id = OLD.document_id;
 END;
 
 -- AUTOINCREMENT: numbers are never reused after the queue is emptied.
@@ -126,11 +151,17 @@ CREATE TABLE IF NOT EXISTS archive_options (
 );
 """
 
-FILL_FACETS = f"""
-INSERT OR REPLACE INTO search_facets (id, agency, category, year, source, day, fold)
-SELECT d.id, d.agency, d.category, {SEARCH_YEAR.format(doc="d")}, {SEARCH_SOURCE.format(doc="d")},
-       coalesce(d.published_at, ''), d.near_dup_group
-FROM documents d WHERE d.id NOT IN (SELECT id FROM search_facets)
+# One copy of each current body: the latest version's body is the document's (dedupe.version_row).
+CURRENT_VERSION_BODIES = """
+UPDATE document_versions SET body = NULL
+WHERE body IS NOT NULL
+  AND version = (SELECT max(version) FROM document_versions v WHERE v.document_id = document_versions.document_id)
+  AND body = (SELECT body FROM documents d WHERE d.id = document_versions.document_id)
+"""
+# An archive written before m0008: its documents' facets, by touching each row (the trigger).
+FILL_FACETS = """
+UPDATE documents SET near_dup_group = near_dup_group
+WHERE id NOT IN (SELECT id FROM search_facets)
 """
 
 
@@ -173,6 +204,7 @@ def apply(db: sqlite_utils.Database) -> None:
         rebuild_search_index(db)
     db.executescript(SCHEMA)
     db.execute(FILL_FACETS)
+    db.execute(CURRENT_VERSION_BODIES)
     keeps_bodies = db.execute("SELECT 1 FROM captures WHERE body IS NOT NULL LIMIT 1").fetchone()
     db.execute(
         "INSERT OR IGNORE INTO archive_options (name, value) VALUES ('page_bodies', ?)",

@@ -60,8 +60,10 @@ async def document_extras(datasette, document_id: int) -> dict:
     }  # fmt: skip
     if "document_versions" in tables:
         versions = [dict(r) for r in await db.execute(
-            "SELECT version, title, body, published_at, first_seen, last_seen, capture_id"
-            " FROM document_versions WHERE document_id = :id ORDER BY version", params)]  # fmt: skip
+            "SELECT v.version, v.title, coalesce(v.body, d.body) AS body, v.published_at,"
+            " v.first_seen, v.last_seen, v.capture_id FROM document_versions v"
+            " JOIN documents d ON d.id = v.document_id"
+            " WHERE v.document_id = :id ORDER BY v.version", params)]  # fmt: skip
         for older, newer in zip(versions, versions[1:], strict=False):
             newer["diff"] = paragraph_diff(older["body"], newer["body"])
             newer["title_changed"] = older["title"] != newer["title"]

@@ -15,19 +15,19 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
 from archive.find import (
-    FACETS,
+    CODES_SQL,
     SOURCES,
     Search,
-    count_sql,
-    facet_sql,
     page_sql,
     pages,
+    read_stats,
     sources_available,
+    stats_sql,
 )
 from archive.serve import DATABASE_NAME
 from archive.snippet import highlight, query_pieces, snippet
 
-FILTERS = ("agency", "category", "year", "source")
+FILTERS = ("agency", "category", "year", "source", "similar")
 
 
 async def table_names(datasette) -> frozenset[str]:
@@ -43,6 +43,7 @@ def search_from_request(request, tables: frozenset[str]) -> Search:
     except ValueError:
         page = 1
     source = args.get("source") or ""
+    similar = args.get("similar") or ""
     return Search(
         q=(args.get("q") or "").strip(),
         agency=args.get("agency") or "",
@@ -51,6 +52,7 @@ def search_from_request(request, tables: frozenset[str]) -> Search:
         source=source if source in SOURCES else "",
         page=page,
         tables=tables,
+        similar=int(similar) if similar.isdigit() else None,
     )
 
 
@@ -62,14 +64,12 @@ def link(search: Search, **changes) -> str:
 
 
 async def run(datasette, search: Search) -> dict:
-    """Count, facets and one page of results for a searchable query."""
+    """Count, facets and one page of results for a searchable query: two queries."""
     db = datasette.get_database(DATABASE_NAME)
     params = search.params()
-    total = (await db.execute(count_sql(search), params)).first()[0]
-    facets = {}
-    for name in FACETS:
-        rows = await db.execute(facet_sql(search, name), params)
-        facets[name] = [(row["value"], row["n"]) for row in rows]
+    codes = {(r["kind"], r["code"]): r["value"] for r in await db.execute(CODES_SQL)}
+    rows = await db.execute(stats_sql(search), params)
+    stats = read_stats([tuple(row) for row in rows], codes)
     pieces = query_pieces(search.q)
     results = []
     for row in await db.execute(page_sql(search), params):
@@ -78,7 +78,7 @@ async def run(datasette, search: Search) -> dict:
         result["snippet"] = snippet(row["text"], pieces)
         del result["text"]
         results.append(result)
-    return {"total": total, "facets": facets, "results": results}
+    return {"total": stats.total, "lines": stats.lines, "facets": stats.facets, "results": results}
 
 
 async def search_page(datasette, request):
@@ -105,7 +105,7 @@ async def search_page(datasette, request):
                 "查询超时，请缩小范围 The search took too long: add a filter or a longer term."
             )
     if context["total"] is not None:
-        context["pages"] = pages(context["total"], search.size)
+        context["pages"] = pages(context["lines"], search.size)
         context["first"] = search.offset + 1
         context["last"] = search.offset + len(context["results"])
     html = await datasette.render_template("gongkai_search.html", context, request=request)

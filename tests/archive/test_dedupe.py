@@ -125,12 +125,20 @@ def test_changed_page_keeps_both_versions(db_path):
     changed = NOTICE.replace("四、落实", "四、全面落实")
     crawl(db_path, [page(url)])
     assert crawl(db_path, [page(url, changed, fetched_at="2024-06-01T08:00:00Z")]) == ["updated"]
-    versions = rows(db_path, "select version, body, first_seen from document_versions order by 1")
+    versions = rows(
+        db_path,
+        "select v.version, coalesce(v.body, d.body), v.first_seen from document_versions v"
+        " join documents d on d.id = v.document_id order by 1",
+    )
     assert versions == [
         (1, NOTICE, "2024-05-01T08:00:00Z"),
         (2, changed, "2024-06-01T08:00:00Z"),
     ]
     assert rows(db_path, "select body from documents") == [(changed,)]
+    # The current version's body is the document's (issue 14: one copy of each text).
+    assert rows(db_path, "select version, body is null from document_versions order by 1") == [
+        (1, 0), (2, 1)
+    ]  # fmt: skip
 
 
 def test_document_written_before_versions_existed_keeps_its_old_text(db_path):
@@ -142,7 +150,7 @@ def test_document_written_before_versions_existed_keeps_its_old_text(db_path):
     db.close()
     crawl(db_path, [page(url, OTHER)])
     assert rows(db_path, "select version, body from document_versions order by 1") == [
-        (1, NOTICE), (2, OTHER)
+        (1, NOTICE), (2, None)
     ]  # fmt: skip
 
 

@@ -136,7 +136,7 @@ def test_export_link_rows_equal_the_search_count(search_client, params):
 
 
 def test_export_link_streams_past_one_chunk(search_client, monkeypatch):
-    """Keyset paging must neither drop nor repeat rows between chunks."""
+    """Documents read in chunks: none dropped or repeated between them."""
     from datasette.plugins import pm
 
     plugin = next(p for p in pm.get_plugins() if getattr(p, "CHUNK", None))

@@ -85,7 +85,8 @@ def test_attachment_text_is_a_source(search_client, search_data):
     [
         ({"agency": "濉溪县财政局"}, 0),
         ({"agency": "濉溪县教育局"}, 49),
-        ({"year": "2022"}, 16),  # 15 briefs and the report
+        ({"year": "2022"}, 15),  # 15 briefs; the report published in 2022 reports on 2021
+        ({"year": "2021", "source": "report"}, 1),  # issue 15: counted under its year
         ({"category": "财政资金"}, 10),
         ({"source": "report"}, 1),
         ({"source": "attachment"}, 1),
@@ -93,7 +94,7 @@ def test_attachment_text_is_a_source(search_client, search_data):
         ({"year": "2021", "category": "政策法规"}, 22),
         ({"source": "nonsense"}, 49),  # an unknown source is no filter, never an error
     ],
-    ids=["agency-none", "agency", "year", "category", "report", "attachment", "document",
+    ids=["agency-none", "agency", "year", "report-year", "category", "report", "attachment", "document",
          "year+category", "bad-source"],
 )  # fmt: skip
 def test_filters(search_client, filters, expected):
@@ -102,7 +103,8 @@ def test_filters(search_client, filters, expected):
 
 def test_facets_show_counts_per_filter_value(search_client):
     html = search(search_client, q="教育")
-    assert re.search(r">2022</a> 16</li>", html)
+    assert re.search(r">2022</a> 15</li>", html)
+    assert re.search(r">2021</a> 33</li>", html)  # the report published in 2022 counts for 2021
     assert re.search(r">年报 Annual report</a> 1</li>", html)
 
 
