@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import sqlite_utils
 
 from archive.migrations import apply_migrations
+from archive.timestamps import utc_now
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Long enough to ride out a concurrent reader's checkpoint, short enough to report a stuck lock.
 BUSY_TIMEOUT_MS = 10_000
+# PRAGMA quick_check reads the whole file (7-17 s at a million documents): once a day, and
+# once per process at most; in between, the header check of check_archive_file.
+FULL_CHECK_EVERY = timedelta(hours=24)
+_CHECKED_IN_THIS_PROCESS: dict[str, float] = {}
 
 
 class ArchiveError(Exception):
@@ -42,10 +49,38 @@ def check_archive_file(path: Path, create: bool = True) -> None:
     if not path.is_file():
         raise ArchiveError(f"archive {path} is not a file")
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
+        header = handle.read(100)
     # An empty file is a valid new database for SQLite; anything else must carry the header.
-    if header and header != SQLITE_HEADER:
+    if header and header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise ArchiveError(f"{path} is not a SQLite database")
+    if len(header) == 100 and path.stat().st_size < header_size(header):
+        raise ArchiveError(f"{path} is corrupt: the file is shorter than its header says")
+
+
+def header_size(header: bytes) -> int:
+    """The database size in bytes that a SQLite header states (0 when it states none).
+
+    The in-header size counts only when the change counter (offset 24) equals the
+    version-valid-for number (offset 92), as SQLite's file format says.
+    """
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96]:
+        return 0
+    return page_size * pages
+
+
+def checked_recently(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether quick_check passed on this archive within FULL_CHECK_EVERY (recorded in it)."""
+    if str(path.resolve()) in _CHECKED_IN_THIS_PROCESS:
+        return True
+    last = archive_option(conn, "last_full_check")
+    try:
+        when = datetime.strptime(last or "", "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return False
+    return datetime.now(UTC) - when < FULL_CHECK_EVERY
 
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:
@@ -57,6 +92,7 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     problems = [row[0] for row in rows if row[0] != "ok"]
     if problems:
         raise ArchiveError(f"{path} is corrupt: {problems[0]}")
+    _CHECKED_IN_THIS_PROCESS[str(path.resolve())] = time.monotonic()
 
 
 def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
@@ -97,8 +133,10 @@ def open_archive(
 ) -> sqlite_utils.Database:
     """Open the archive at ``path`` (creating it if allowed), check it, apply migrations.
 
-    ``check=False`` skips ``PRAGMA quick_check`` (seconds on a large archive) for callers
-    that already checked this file in the same run, such as the crawl's writer.
+    ``PRAGMA quick_check`` (seconds on a large archive) runs when this process has not run it
+    on the file yet and the archive records no passed check within FULL_CHECK_EVERY: a crawl
+    checks once, its writer not again, an hourly crawl fully once a day. ``check=False``
+    skips it altogether. Every open checks the header (truncation) and reads the schema.
 
     WAL mode lets Datasette or a report read while a crawl writes. Raises ArchiveError with
     a one-line message for a missing directory, a non-database or corrupt file, or a path
@@ -114,7 +152,8 @@ def open_archive(
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if check:
+        full_check = check and not checked_recently(conn, path)
+        if full_check:
             quick_check(conn, path)
         db = sqlite_utils.Database(conn)
         with db.ensure_autocommit_on():
@@ -122,6 +161,13 @@ def open_archive(
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         apply_migrations(db)
+        if full_check:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO archive_options (name, value)"
+                    " VALUES ('last_full_check', ?)",
+                    [utc_now()],
+                )
     except ArchiveError:
         conn.close()
         raise

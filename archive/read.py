@@ -62,13 +62,23 @@ def capture_body(
     return warc_body(conn, *pointer)
 
 
-def latest_responses(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
-    """url -> (payload digest, WARC date, record id) of its latest WARC response record."""
-    rows = conn.execute(
-        "SELECT final_url, url, warc_payload_digest, warc_date, warc_record_id FROM captures"
-        " WHERE warc_type = 'response' AND coalesce(size, 0) > 0 ORDER BY id"
-    )
-    return {final or url: (digest, date, rid) for final, url, digest, date, rid in rows}
+_LATEST_RESPONSE = """
+SELECT id, warc_payload_digest, warc_date, warc_record_id FROM captures
+WHERE url = :url AND coalesce(final_url, url) = :url
+  AND warc_type = 'response' AND coalesce(size, 0) > 0
+UNION ALL
+SELECT id, warc_payload_digest, warc_date, warc_record_id FROM captures
+WHERE final_url = :url AND final_url != url
+  AND warc_type = 'response' AND coalesce(size, 0) > 0
+ORDER BY id DESC LIMIT 1
+"""
+
+
+def latest_response(conn: sqlite3.Connection, url: str) -> tuple[str, str, str] | None:
+    """(payload digest, WARC date, record id) of the latest WARC response record whose
+    target is ``url`` (the final URL of its fetch), or None. Two index lookups."""
+    row = conn.execute(_LATEST_RESPONSE, {"url": url}).fetchone()
+    return tuple(row[1:]) if row else None
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) -> Iterator[dict]:

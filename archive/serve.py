@@ -18,7 +18,8 @@ from pathlib import Path
 from datasette.app import Datasette
 from datasette.database import Database
 
-from archive.db import ArchiveError, connect_readonly, quick_check
+from archive import migrations
+from archive.db import ArchiveError, checked_recently, connect_readonly, open_archive, quick_check
 
 DATABASE_NAME = "gongkai"
 # The checkout's datasette/ directory (metadata, plugins, templates), installed under this
@@ -94,18 +95,23 @@ def prepare_for_serving(path: Path) -> None:
     """Raise ArchiveError (one line) unless ``path`` is a sound gongkai archive.
 
     Opens it read-only: the server never writes, not even a WAL checkpoint, so it can run
-    beside a crawl.
+    beside a crawl. The one exception comes first: an archive an older gongkai wrote gets
+    its schema migrations once, before serving starts (search needs m0008's tables).
     """
     conn = connect_readonly(path)
     try:
-        quick_check(conn, path)
+        if not checked_recently(conn, path):
+            quick_check(conn, path)
         tables = {row[0] for row in conn.execute("select name from sqlite_master")}
         if not {"documents", "documents_fts"} <= tables:
             raise ArchiveError(f"{path} is not a gongkai archive (no documents table)")
+        done = {row[0] for row in conn.execute("select name from schema_migrations")}
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"cannot serve archive {path}: {exc}") from None
     finally:
         conn.close()
+    if {name for name, _ in migrations.discover()} - done:
+        open_archive(path, create=False, check=False).close()
 
 
 def build_datasette(db_path: str | os.PathLike, config_dir: Path | None = None) -> Datasette:

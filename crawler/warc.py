@@ -133,12 +133,12 @@ class WarcFileWriter:
         info: dict[str, str],
         max_size: int = defaults.WARC_MAX_SIZE,
         relative_to: Path | None = None,
-        seen: dict[str, Seen] | None = None,
+        seen: dict[str, Seen] | KnownPayloads | None = None,
         gzip_level: int = defaults.WARC_GZIP_LEVEL,
     ) -> None:
         self.directory, self.prefix, self.info = Path(directory), prefix, info
         self.max_size, self.relative_to = max_size, relative_to
-        self.seen: dict[str, Seen] = dict(seen or {})
+        self.seen = seen if seen is not None else {}
         self.gzip_level = gzip_level
         self._builder = WARCWriter(_NoFlush(), gzip=False, warc_version="1.1")
         self._file: Any = None
@@ -232,6 +232,8 @@ class WarcFileWriter:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if isinstance(self.seen, KnownPayloads):
+            self.seen.close()
 
 
 def default_warc_dir(db_path: str | os.PathLike) -> Path:
@@ -301,15 +303,42 @@ class WarcCaptureMiddleware:
         return response
 
 
-def known_payloads(db_path: str | os.PathLike) -> dict[str, Seen]:
-    """Latest response record per URL already in the archive, for revisits across runs."""
-    from archive.db import connect_readonly
-    from archive.read import latest_responses
+class KnownPayloads:
+    """url -> Seen: the latest response record at a URL, from this run or the archive.
 
-    if not Path(db_path).exists():
-        return {}
-    conn = connect_readonly(db_path)
-    try:
-        return {url: Seen(*row) for url, row in latest_responses(conn).items()}
-    finally:
-        conn.close()
+    This run's records are kept in memory; an earlier run's are looked up in the archive when
+    a URL is written (two index lookups), never loaded as a whole: the old full scan of the
+    captures table per profile held every URL of a million-document archive in memory.
+    """
+
+    def __init__(self, db_path: str | os.PathLike) -> None:
+        self.db_path = Path(db_path)
+        self.recent: dict[str, Seen] = {}
+        self.conn = None
+
+    def get(self, url: str) -> Seen | None:
+        if url in self.recent:
+            return self.recent[url]
+        if self.conn is None:
+            from archive.db import connect_readonly
+
+            if not self.db_path.exists():
+                return None
+            self.conn = connect_readonly(self.db_path)
+        from archive.read import latest_response
+
+        found = latest_response(self.conn, url)
+        return Seen(*found) if found else None
+
+    def __setitem__(self, url: str, seen: Seen) -> None:
+        self.recent[url] = seen
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def known_payloads(db_path: str | os.PathLike) -> KnownPayloads:
+    """Latest response record per URL already in the archive, for revisits across runs."""
+    return KnownPayloads(db_path)

@@ -20,6 +20,8 @@
   post-crawl run finds a changed document's candidates with one query (archive.near_dups).
 - document_versions: the current version's body is NULL: it is the document's own body
   (one copy of each text, not two; the old text is copied into its version when it changes).
+- agency_stats: documents, first and last publication and last addition per agency, kept by
+  triggers (the agencies page grouped every row of documents: 1.4 s at 100,000).
 - archive_options: ``page_bodies`` is 'warc' for a new archive (a capture's body is kept only
   in its WARC record; the row points at it) and 'sqlite' for an archive that already stored
   bodies (nothing changes for it); ``last_full_check`` is when PRAGMA quick_check last passed.
@@ -73,6 +75,19 @@ def _facets(doc: str) -> str:
     VALUES ({doc}.id, {_code("agency", f"{doc}.agency")}, {_code("category", f"{doc}.category")},
             {_code("year", year)}, {IS_REPORT.format(doc=doc)}, coalesce({doc}.published_at, ''),
             {doc}.near_dup_group);"""
+
+
+def _earliest(column: str, new: str, pick: str) -> str:
+    """min/max of two values, ignoring NULLs as the aggregates do."""
+    return f"CASE WHEN {new} IS NULL THEN {column} WHEN {column} IS NULL THEN {new} ELSE {pick}({column}, {new}) END"
+
+
+def _recount_agencies(old: str, new: str) -> str:
+    """Statements that recount agency_stats for agencies ``old`` and ``new`` from documents."""
+    return f"""DELETE FROM agency_stats WHERE agency IN (coalesce({old}, ''), coalesce({new}, ''));
+    INSERT INTO agency_stats (agency, documents, first_published, last_published, last_added)
+    SELECT coalesce(agency, ''), count(*), min(published_at), max(published_at), max(first_seen)
+    FROM documents WHERE agency IS {old} OR agency IS {new} GROUP BY coalesce(agency, '');"""
 
 
 SCHEMA = f"""
@@ -145,12 +160,49 @@ CREATE TABLE IF NOT EXISTS near_dup_lsh (
     PRIMARY KEY (key, document_id)
 ) WITHOUT ROWID;
 
+-- /-/agencies: per agency ('' for none) documents, first/last publication, last addition.
+CREATE TABLE IF NOT EXISTS agency_stats (
+    agency TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    first_published TEXT,
+    last_published TEXT,
+    last_added TEXT
+);
+CREATE TRIGGER IF NOT EXISTS agency_stats_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO agency_stats (agency, documents, first_published, last_published, last_added)
+    VALUES (coalesce(NEW.agency, ''), 1, NEW.published_at, NEW.published_at, NEW.first_seen)
+    ON CONFLICT (agency) DO UPDATE SET
+        documents = documents + 1,
+        first_published = {_earliest("first_published", "excluded.first_published", "min")},
+        last_published = {_earliest("last_published", "excluded.last_published", "max")},
+        last_added = {_earliest("last_added", "excluded.last_added", "max")};
+END;
+CREATE TRIGGER IF NOT EXISTS agency_stats_update
+AFTER UPDATE OF agency, published_at, first_seen ON documents
+WHEN OLD.agency IS NOT NEW.agency OR OLD.published_at IS NOT NEW.published_at
+  OR OLD.first_seen IS NOT NEW.first_seen
+BEGIN
+    {_recount_agencies("OLD.agency", "NEW.agency")}
+END;
+CREATE TRIGGER IF NOT EXISTS agency_stats_delete AFTER DELETE ON documents BEGIN
+    {_recount_agencies("OLD.agency", "OLD.agency")}
+END;
+
+-- The WARC writer asks for the latest response at a URL (archive.read.latest_response);
+-- redirected fetches are the few whose record is under their final URL.
+CREATE INDEX IF NOT EXISTS captures_redirected ON captures(final_url) WHERE final_url != url;
+
 CREATE TABLE IF NOT EXISTS archive_options (
     name TEXT PRIMARY KEY,
     value TEXT
 );
 """
 
+FILL_AGENCY_STATS = """
+INSERT INTO agency_stats (agency, documents, first_published, last_published, last_added)
+SELECT coalesce(agency, ''), count(*), min(published_at), max(published_at), max(first_seen)
+FROM documents GROUP BY coalesce(agency, '')
+"""
 # One copy of each current body: the latest version's body is the document's (dedupe.version_row).
 CURRENT_VERSION_BODIES = """
 UPDATE document_versions SET body = NULL
@@ -204,6 +256,8 @@ def apply(db: sqlite_utils.Database) -> None:
         rebuild_search_index(db)
     db.executescript(SCHEMA)
     db.execute(FILL_FACETS)
+    if not db.execute("SELECT 1 FROM agency_stats LIMIT 1").fetchone():
+        db.execute(FILL_AGENCY_STATS)
     db.execute(CURRENT_VERSION_BODIES)
     keeps_bodies = db.execute("SELECT 1 FROM captures WHERE body IS NOT NULL LIMIT 1").fetchone()
     db.execute(

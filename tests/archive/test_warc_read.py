@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from archive.db import open_archive
-from archive.read import capture_page
+from archive.read import capture_page, latest_response
 from archive.serve import build_datasette
 from archive.warc_verify import verify_archive
 from tests.pages import write
@@ -95,3 +95,29 @@ def test_an_archive_that_stored_bodies_keeps_storing_them(tmp_path, capture, doc
         write(writer, capture(crawl, url, warc=pointer), document(url))
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select body from captures where url = ?", [url]).fetchone()[0]
+
+
+def test_latest_response_is_looked_up_by_the_url_its_record_is_under(tmp_path):
+    """The WARC writer asks per URL (issue 14: it used to load every capture per profile)."""
+    db = open_archive(tmp_path / "a.db")
+    captures = [  # url, final_url, type, size, record id
+        ("http://a.test/1", "http://a.test/1", "response", 10, "r1"),
+        ("http://a.test/1", "http://a.test/1", "response", 10, "r2"),
+        ("http://a.test/1", "http://a.test/1", "revisit", 10, "r3"),
+        ("http://a.test/old", "http://a.test/new", "response", 10, "r4"),
+        ("http://a.test/2", "http://a.test/2", "response", 0, "r5"),
+    ]
+    for url, final, kind, size, record in captures:
+        db.execute(
+            "insert into captures (profile, url, final_url, fetched_at, kind, size, warc_type,"
+            " warc_record_id, warc_payload_digest, warc_date)"
+            " values ('p', ?, ?, 'now', 'detail', ?, ?, ?, 'sha1:X', 'd')",
+            [url, final, size, kind, record],
+        )
+    found = {u: latest_response(db.conn, u) for u in ("http://a.test/1", "http://a.test/new",
+                                                      "http://a.test/old", "http://a.test/2")}  # fmt: skip
+    assert {u: r and r[2] for u, r in found.items()} == {
+        "http://a.test/1": "r2", "http://a.test/new": "r4", "http://a.test/old": None,
+        "http://a.test/2": None,
+    }  # fmt: skip
+    db.close()
