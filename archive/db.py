@@ -129,7 +129,7 @@ def archive_option(conn: sqlite3.Connection, name: str) -> str | None:
 
 
 def open_archive(
-    path: str | os.PathLike, create: bool = True, check: bool = True
+    path: str | os.PathLike, create: bool = True, check: bool = True, threads: bool = False
 ) -> sqlite_utils.Database:
     """Open the archive at ``path`` (creating it if allowed), check it, apply migrations.
 
@@ -147,7 +147,7 @@ def open_archive(
     if path.exists() and not os.access(path, os.W_OK):
         raise ArchiveError(f"archive {path} is not writable")
     try:
-        conn = sqlite3.connect(str(path))
+        conn = sqlite3.connect(str(path), check_same_thread=not threads)
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
     try:

@@ -49,7 +49,7 @@ class ExtractStage:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         try:
-            reading = read_page(adapter.asdict(), self.crawler.spider.profile_data)
+            reading = read_page(_fields(item), self.crawler.spider.profile_data)
         except Exception as exc:  # a bug must not cost the capture: keep it with the error
             logger.exception("reading %s failed", adapter["url"])
             reason = f"internal error while reading the page: {type(exc).__name__}: {exc}"[:500]
@@ -143,7 +143,8 @@ def shared_writer(path: str, batch_size: int) -> ArchiveWriter:
     """One writer per database per process, shared by the crawlers of a multi-site run."""
     writer, users = _WRITERS.get(path, (None, 0))
     if writer is None:
-        writer = ArchiveWriter(path, batch_size=batch_size)
+        # Batches are written in a thread of their own while the crawl goes on (issue 14).
+        writer = ArchiveWriter(path, batch_size=batch_size, background=True)
     _WRITERS[path] = (writer, users + 1)
     return writer
 
@@ -185,7 +186,7 @@ class ArchiveStage:
             self.writer.changes.removed_after[name] = revisit.policy.removed_after
 
     def process_item(self, item: Any) -> Any:
-        data = asdict(item) if hasattr(item, "__dataclass_fields__") else dict(item)
+        data = _fields(item)
         row = data.pop("document", None)
         data["crawl_id"] = self.crawl_id
         outcome = write_page(self.writer, data, row)
@@ -210,6 +211,14 @@ class ArchiveStage:
         status = "finished" if counts.reachable else "failed"
         self.writer.finish_crawl(self.crawl_id, status, counts.archive_columns(), _json_safe(stats))
         release_writer(self.db_path)
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """The item's fields as a new dict, values shared: ItemAdapter.asdict and
+    dataclasses.asdict deep-copy every body and header (a tenth of a page's cost, issue 14)."""
+    if hasattr(item, "__dataclass_fields__"):
+        return {name: getattr(item, name) for name in item.__dataclass_fields__}
+    return dict(item)
 
 
 def _json_safe(stats: dict[str, Any]) -> dict[str, Any]:
