@@ -109,6 +109,44 @@ def mapped_category(taxonomy: Taxonomy, target: str) -> str | None:
     return taxonomy.index.get(label_key(target))
 
 
+class _Keys(NamedTuple):
+    """A taxonomy's words in matching form, computed once: the classifier runs on every page,
+    and normalising every keyword of every category per page was most of its cost."""
+
+    long_aliases: tuple[str, ...]  # index keys long enough to match by containment
+    keywords: tuple[tuple[str, int, int, str, str], ...]  # (key, len, -order, category, word)
+    topics: tuple[tuple[str, int, int, str, str], ...]
+    body_words: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (category, ((word, key)))
+
+
+_KEYS: dict[int, tuple[Taxonomy, _Keys]] = {}
+
+
+def _keys(tax: Taxonomy) -> _Keys:
+    cached = _KEYS.get(id(tax))
+    if cached is not None and cached[0] is tax:
+        return cached[1]
+
+    def words(kind: str) -> tuple[tuple[str, int, int, str, str], ...]:
+        return tuple(
+            (label_key(w), len(w), -order, cat.name, w)
+            for order, cat in enumerate(tax.categories)
+            for w in getattr(cat, kind)
+        )
+
+    keys = _Keys(
+        tuple(k for k in tax.index if len(k) >= MIN_CONTAINED_ALIAS),
+        words("keywords"),
+        words("topics"),
+        tuple(
+            (cat.name, tuple((w, label_key(w)) for w in (*cat.keywords, *cat.topics)))
+            for cat in tax.categories
+        ),
+    )
+    _KEYS[id(tax)] = (tax, keys)  # the taxonomy is kept, so its id is never reused
+    return keys
+
+
 def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     """Category for one label: exact name/alias, then each /-separated part, then the longest
     contained alias. Returns (category, how) or None."""
@@ -120,7 +158,7 @@ def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     for part in reversed(_split_label(label)):
         if label_key(part) in tax.index:
             return tax.index[label_key(part)], "part"
-    contained = [k for k in tax.index if len(k) >= MIN_CONTAINED_ALIAS and k in key]
+    contained = [k for k in _keys(tax).long_aliases if k in key]
     if contained:
         return tax.index[max(contained, key=len)], "contains"
     return None
@@ -170,8 +208,7 @@ def _from_profile(
 ) -> Classification | None:
     if not columns:
         return None
-    check_columns(tax, columns)
-    by_key = {label_key(k): mapped_category(tax, v) for k, v in columns.items()}
+    by_key = _column_keys(tax, tuple(columns.items()))
     for label in [document.get("column"), *_breadcrumb(document, title)]:
         if isinstance(label, str) and label_key(label) in by_key:
             return Classification(
@@ -180,17 +217,27 @@ def _from_profile(
     return None
 
 
+_COLUMN_KEYS: dict[tuple, dict[str, str | None]] = {}
+
+
+def _column_keys(tax: Taxonomy, columns: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    """A profile's mapping checked against the taxonomy and keyed by label_key, once per
+    mapping (not per page)."""
+    cache_key = (id(tax), columns)
+    if cache_key not in _COLUMN_KEYS:
+        check_columns(tax, dict(columns))
+        _keys(tax)  # keeps ``tax`` alive with its id, see _KEYS
+        _COLUMN_KEYS[cache_key] = {label_key(k): mapped_category(tax, v) for k, v in columns}
+    return _COLUMN_KEYS[cache_key]
+
+
 def _from_title(tax: Taxonomy, title: str, kind: str) -> Classification | None:
     """Longest keyword (or topic) of any category found in the title; ties go to file order."""
     key = label_key(title)
-    best: tuple[int, int, str, str] | None = None
-    for order, cat in enumerate(tax.categories):
-        for word in getattr(cat, kind):
-            if label_key(word) in key:
-                candidate = (len(word), -order, cat.name, word)
-                best = max(best, candidate) if best else candidate
-    if best is None:
+    found = [entry[1:] for entry in getattr(_keys(tax), kind) if entry[0] in key]
+    if not found:
         return None
+    best = max(found)
     source = "title_keyword" if kind == "keywords" else "title_topic"
     return Classification(best[2], source, best[3], f"title contains {kind[:-1]}")
 
@@ -208,11 +255,11 @@ def _from_body(tax: Taxonomy, body: str) -> Classification | str | None:
     if not key:
         return None
     scores = []
-    for cat in tax.categories:
-        hits = {w: key.count(label_key(w)) for w in (*cat.keywords, *cat.topics)}
+    for name, words in _keys(tax).body_words:
+        hits = {w: key.count(k) for w, k in words}
         total = sum(hits.values())
         if total:
-            scores.append((total, cat.name, max(hits, key=hits.get)))
+            scores.append((total, name, max(hits, key=hits.get)))
     scores.sort(key=lambda s: -s[0])
     if not scores or scores[0][0] < BODY_MIN_HITS:
         return None
