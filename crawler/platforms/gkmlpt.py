@@ -102,7 +102,8 @@ def read_answer(
         return found
     classify = data.get("classify") if isinstance(data.get("classify"), dict) else {}
     found.column = classify.get("name") or column
-    links = [a.get("url") for a in articles if isinstance(a, dict)]
+    # "url" in every public answer seen; "post_url" is the name the issue remembered.
+    links = [a.get("url") or a.get("post_url") for a in articles if isinstance(a, dict)]
     found.detail_urls = [
         (u, found.column) for u in links if isinstance(u, str) and is_detail(u, profile)
     ]
