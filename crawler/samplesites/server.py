@@ -45,6 +45,7 @@ TYPES = {
 
 # The Lonsun AJAX list endpoint is generated per request on real sites and sent chunked.
 CHUNKED_PATHS = {"/site/label/8888"}
+COMPRESSED = {"html", "shtml", "css", "js", "json"}  # served gzipped when the client asks
 GKMLPT_API = re.compile(r"/gkmlpt/api/all/\d+$")
 HANWEB_PAGER = re.compile(r"/module/(web/)?jpage/dataproxy\.jsp$")
 CHUNK_SIZE = 256
@@ -277,7 +278,7 @@ class SampleServer:
             headers["ETag"] = etag
             if request.headers.get("If-None-Match") == etag:
                 return web.Response(status=304, headers={"ETag": etag, "Server": "nginx"})
-        if "gzip" in request.headers.get("Accept-Encoding", "") and ext in ("html", "shtml", "css", "js", "json"):
+        if "gzip" in request.headers.get("Accept-Encoding", "") and ext in COMPRESSED:
             body = self._gzip(host, key, body)
             headers["Content-Encoding"] = "gzip"
             headers["Vary"] = "Accept-Encoding"
