@@ -52,6 +52,9 @@ class CrawlRun:
                 events[kind] = events.get(kind, 0) + count
         changes = ", ".join(f"{n} {k}" for k, n in sorted(events.items())) or "none"
         skipped = f", {len(self.skipped)} skipped (off-peak window)" if self.skipped else ""
+        capped = self.total("capped")
+        # Only when it happened, so the usual line reads as before.
+        cut = f", {capped} pager(s) cut at max_pages" if capped else ""
         return (
             f"gongkai: {len(self.sites)} site(s){skipped}, {self.total('pages')} pages fetched "
             f"({human_bytes(self.total('bytes'))} downloaded, {self.total('not_modified')} "
@@ -59,7 +62,7 @@ class CrawlRun:
             f"{self.total('updated')} updated, {self.total('unchanged')} unchanged, "
             f"{self.total('duplicates')} duplicate URLs folded; "
             f"events: {changes}; "
-            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors "
+            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors{cut} "
             f"in {self.seconds:.1f}s"
         )
 

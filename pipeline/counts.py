@@ -24,6 +24,10 @@ class CrawlCounts:
     bytes: int = 0
     not_modified: int = 0
     errors: int = 0  # captures kept with an error and no document, whatever the cause
+    # List answers kept with an error (an API that answered HTML, malformed JSON) and pagers
+    # cut at the profile's pagination.max_pages.
+    list_errors: int = 0
+    capped: int = 0
     events: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -37,11 +41,14 @@ class CrawlCounts:
             duplicates=stats.get("archive/duplicate", 0),
             unparsed=stats.get("extract/failed", 0) + stats.get("extract/not_html", 0),
             fetch_errors=stats.get("gongkai/fetch_failures", 0)
-            + stats.get("archive/http_errors", 0),
+            + stats.get("archive/http_errors", 0)
+            + stats.get("gongkai/list_errors", 0),
             # As received (compressed bodies and headers, 304s included), not as archived.
             bytes=stats.get("downloader/response_bytes", stats.get("archive/bytes", 0)),
             not_modified=stats.get("gongkai/not_modified", 0),
             errors=stats.get("archive/error", 0),
+            list_errors=stats.get("gongkai/list_errors", 0),
+            capped=stats.get("gongkai/pagers_capped", 0),
             events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},
         )
 

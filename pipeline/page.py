@@ -45,6 +45,14 @@ def _decode(capture: Mapping[str, Any], profile: Mapping[str, Any]) -> Decoded:
     )
 
 
+def list_verdict(status: int | None, error: str | None) -> Verdict:
+    """A list page, fragment or failure: its status, or the error of an unreadable answer."""
+    verdict = failure_verdict(status, error)
+    if verdict.outcome == OK and error:  # e.g. a JSON list API that answered an HTML page
+        return Verdict(ERROR, error[:200])
+    return verdict
+
+
 def read_page(
     capture: Mapping[str, Any], profile: Mapping[str, Any], taxonomy: Taxonomy | None = None
 ) -> PageReading:
@@ -52,7 +60,7 @@ def read_page(
     kind = capture.get("kind") or "detail"
     status, error, body = capture.get("status"), capture.get("error"), capture.get("body")
     if kind != "detail":
-        return PageReading(failure_verdict(status, error))
+        return PageReading(list_verdict(status, error))
     if error or not body:
         # No document here; the body may still name a challenge (a 521 from 加速乐, say).
         decoded = _decode(capture, profile) if body else None
@@ -96,7 +104,7 @@ def _without_document(
 def observation_of(capture: Mapping[str, Any], has_document: bool) -> dict[str, str | None]:
     """The observation of a capture written without ``read_page`` (tools, tests, replays)."""
     if (capture.get("kind") or "detail") != "detail":
-        verdict = failure_verdict(capture.get("status"), capture.get("error"))
+        verdict = list_verdict(capture.get("status"), capture.get("error"))
     else:
         body = capture.get("body")
         text = _decode(capture, {}).text if body and not has_document else None

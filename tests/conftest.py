@@ -25,6 +25,7 @@ class SampleCrawl:
     first: subprocess.CompletedProcess
     second: subprocess.CompletedProcess
     after_first: dict[str, int]  # documents and captures after the first crawl
+    requests: list[dict]  # what the server was asked during the two crawls, nothing else
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
@@ -40,6 +41,7 @@ def sample_server():
 @pytest.fixture(scope="session")
 def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
     db = tmp_path_factory.mktemp("sample-crawl") / "gongkai.db"
+    start = len(sample_server.requests)
     first = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
     assert first.returncode == 0, first.stderr
     with sqlite3.connect(db) as conn:
@@ -49,4 +51,5 @@ def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
         }
     second = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
     assert second.returncode == 0, second.stderr
-    return SampleCrawl(db, sample_server, first, second, after_first)
+    asked = list(sample_server.requests[start:])
+    return SampleCrawl(db, sample_server, first, second, after_first, asked)

@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -38,11 +39,15 @@ TYPES = {
     "js": "application/javascript",
     "png": "image/png",
     "jpg": "image/jpeg",
+    "json": "application/json;charset=UTF-8",
 }
 
 
 # The Lonsun AJAX list endpoint is generated per request on real sites and sent chunked.
 CHUNKED_PATHS = {"/site/label/8888"}
+COMPRESSED = {"html", "shtml", "css", "js", "json"}  # served gzipped when the client asks
+GKMLPT_API = re.compile(r"/gkmlpt/api/all/\d+$")
+HANWEB_PAGER = re.compile(r"/module/(web/)?jpage/dataproxy\.jsp$")
 CHUNK_SIZE = 256
 
 
@@ -67,7 +72,7 @@ def load_sites(root: Path = SITES_DIR) -> dict[str, HostFiles]:
 
 
 def resolve(site: HostFiles, path: str, query: dict[str, str]) -> str | None:
-    """The stored file answering path?query, or None (404). Lonsun routes on the query string."""
+    """The stored file answering path?query, or None (404). Lonsun and gkmlpt route on the query."""
     if site.info["platform"] == "lonsun":
         if path.startswith("/public/column/"):
             organ = path.rsplit("/", 1)[1]
@@ -79,10 +84,48 @@ def resolve(site: HostFiles, path: str, query: dict[str, str]) -> str | None:
             key = f"site/label/8888/{query.get('organId')}/{query.get('catId')}/{query.get('pageIndex', '1')}.html"
             # Past the last page the real endpoint answers 200 with its "暂无相关信息" row.
             return key if key in site.files else "site/label/8888/empty.html"
+    if site.info["platform"] == "gkmlpt" and GKMLPT_API.search(path):
+        # /<base>/gkmlpt/api/all/<column>?page=N&sid=S; page 0 answers as page 1, a wrong sid
+        # or a page past the last is a 404 (as reported of a real site).
+        if query.get("sid") != str(site.info.get("sid")):
+            return None
+        page = query.get("page", "1")
+        key = f"{path.lstrip('/')}/{'1' if page == '0' else page}.json"
+        return key if key in site.files else None
     key = path.lstrip("/")
     if key == "" or key.endswith("/"):
         key += "index.html"
     return key if key in site.files and not key.startswith("_") else None
+
+
+def hanweb_datastore(site: HostFiles, query: dict[str, str], form: dict[str, str]) -> bytes:
+    """The jpage pager's answer: a bare <datastore> with rows startrecord..endrecord.
+
+    The rows are the column's own (``_jpage/<columnid>.txt``, one record per line); a form
+    naming another site, an unknown column or a unit that is not the column's gets no rows.
+    """
+    rows: list[str] = []
+    units = site.info.get("units") or {}
+    column = form.get("columnid", "")
+    if (
+        form.get("webid") == str(site.info.get("webid"))
+        and units.get(column) == form.get("unitid")
+        and form.get("col") == "1"
+    ):
+        rows = site.files[f"_jpage/{column}.txt"].decode("utf-8").splitlines()
+    start, end = _int(query.get("startrecord"), 1), _int(query.get("endrecord"), len(rows))
+    perpage = max(_int(query.get("perpage"), 15), 1)
+    chosen = rows[max(start, 1) - 1 : end]
+    records = "".join(f"<record><![CDATA[{row}]]></record>" for row in chosen)
+    return (
+        f"<datastore><totalrecord>{len(rows)}</totalrecord>"
+        f"<totalpage>{-(-len(rows) // perpage)}</totalpage><recordset>{records}</recordset>"
+        "</datastore>"
+    ).encode()
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() else default
 
 
 class SampleServer:
@@ -170,6 +213,7 @@ class SampleServer:
         host = host.lower()
         path = request.url.path
         site = self.sites.get(host)
+        form: dict = {}
         if site is None:
             logger.warning(
                 "sample-sites: refused request for unknown host %s (%s)", host, request.raw_path
@@ -178,8 +222,10 @@ class SampleServer:
         elif (host, path) in self.overrides:
             response = await self._override(self.overrides[(host, path)])
         else:
-            response = self._respond(request, host, site, path)
-        self._record(request, host, path, response.status, absolute)
+            if request.method == "POST":
+                form = dict(await request.post())
+            response = self._respond(request, host, site, path, form)
+        self._record(request, host, path, response.status, absolute, form)
         if path in CHUNKED_PATHS and request.method == "GET" and response.status == 200:
             return await self._chunked(request, response)
         return response
@@ -206,15 +252,24 @@ class SampleServer:
         body = override.body if override.body is not None else b"<html><body>error</body></html>"
         return web.Response(status=override.status or 200, body=body, headers=headers)
 
-    def _respond(self, request: web.Request, host: str, site: HostFiles, path: str) -> web.Response:
-        key = resolve(site, path, dict(parse_qsl(request.url.query_string, keep_blank_values=True)))
+    def _respond(
+        self, request: web.Request, host: str, site: HostFiles, path: str, form: dict
+    ) -> web.Response:
+        query = dict(parse_qsl(request.url.query_string, keep_blank_values=True))
+        if site.info["platform"] == "hanweb" and HANWEB_PAGER.search(path):
+            body = hanweb_datastore(site, query, {k: str(v) for k, v in form.items()})
+            return web.Response(
+                body=body, headers={"Content-Type": "text/xml;charset=UTF-8", "Server": "nginx"}
+            )
+        key = resolve(site, path, query)
         status = 200 if key else 404
         key = key or "_404.html"
         body = site.files[key]
-        ext = key.rsplit(".", 1)[-1].lower()
+        name = key.rsplit("/", 1)[-1]
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else "html"  # /gkmlpt/index
         headers = {
             "Content-Type": site.info["content_type"]
-            if ext == "html"
+            if ext in ("html", "shtml")
             else TYPES.get(ext, "application/octet-stream"),
             "Server": "nginx",
         }
@@ -223,7 +278,7 @@ class SampleServer:
             headers["ETag"] = etag
             if request.headers.get("If-None-Match") == etag:
                 return web.Response(status=304, headers={"ETag": etag, "Server": "nginx"})
-        if "gzip" in request.headers.get("Accept-Encoding", "") and ext in ("html", "css", "js"):
+        if "gzip" in request.headers.get("Accept-Encoding", "") and ext in COMPRESSED:
             body = self._gzip(host, key, body)
             headers["Content-Encoding"] = "gzip"
             headers["Vary"] = "Accept-Encoding"
@@ -240,7 +295,13 @@ class SampleServer:
         return cached
 
     def _record(
-        self, request: web.Request, host: str, path: str, status: int, absolute: bool
+        self,
+        request: web.Request,
+        host: str,
+        path: str,
+        status: int,
+        absolute: bool,
+        data: dict | None = None,
     ) -> None:
         query = request.rel_url.raw_query_string  # as sent, still percent-encoded
         entry = {
@@ -251,6 +312,7 @@ class SampleServer:
             "status": status,
             "time": time.time(),
             "form": "absolute" if absolute else "origin",
+            "data": {k: str(v) for k, v in (data or {}).items()},  # a POST's form fields
             # The client's port tells requests on one keep-alive connection from new ones.
             "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
             if request.transport

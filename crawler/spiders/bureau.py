@@ -14,7 +14,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archive.timestamps import utc_now
@@ -110,7 +110,13 @@ class BureauSpider(scrapy.Spider):
         )
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
-        yield self._item(response, response.meta.get("kind", "list"))
+        """A list page, AJAX fragment or JSON/XML list answer: its capture, then what it links.
+
+        The capture comes first and carries the error of an answer that could not be read
+        (an API that answered an HTML error page, malformed JSON), so nothing is lost.
+        """
+        item = self._item(response, response.meta.get("kind", "list"))
+        follow: list[Request] = []
         try:
             if response.status == 304:  # unchanged since the archived copy: follow that copy
                 self.crawler.stats.inc_value("gongkai/not_modified")
@@ -118,25 +124,53 @@ class BureauSpider(scrapy.Spider):
             if response.status >= 300:
                 self.revisit.lists_complete = False
             elif isinstance(response, TextResponse):
-                yield from list(self._follow(response))
+                follow = list(self._follow(response, item))
+            else:
+                item.error = f"list answer is not text: {response.headers.get('Content-Type')!r}"
+                self._list_error(item)
         except Exception:
             # A list page we could not read says nothing about what it links: no delistings.
             self.revisit.lists_complete = False
             self.crawler.stats.inc_value("gongkai/list_errors")
             self.logger.exception("cannot follow the links of %s", response.url)
+        yield item
+        yield from follow
 
-    def _follow(self, response: TextResponse) -> Iterator[Request]:
+    def _list_error(self, item: PageItem) -> None:
+        self.revisit.lists_complete = False
+        self.crawler.stats.inc_value("gongkai/list_errors")
+        self.logger.warning("list answer of %s kept with its error: %s", item.url, item.error)
+
+    def _follow(self, response: TextResponse, item: PageItem) -> Iterator[Request]:
         found = platforms.discover(
             response.text, response.url, self.profile_data, response.meta.get("column")
         )
+        if found.error:
+            item.error = found.error[:500]
+            self._list_error(item)
+        for what in found.capped:
+            self.crawler.stats.inc_value("gongkai/pagers_capped")
+            self.logger.warning("pager cut at max_pages: %s", what)
         for url in found.list_urls:
             yield self._request(url, "list", found.column)
         for url in found.fragment_urls:
             yield self._request(url, "fragment", found.column)
+        for spec in found.requests:
+            yield self._form_request(spec, found.column)
         self.revisit.listed.update(url for url, _ in found.detail_urls)
         for url, column in found.detail_urls:
             if request := self._request(url, "detail", column or found.column):
                 yield request
+
+    def _form_request(self, spec: platforms.FetchRequest, column: str | None) -> Request:
+        """A pager POST (Hanweb's jpage): never conditional, it names no one page."""
+        meta: dict[str, Any] = {"kind": "fragment", "column": column}
+        if self.profile.timeout:
+            meta["download_timeout"] = self.profile.timeout
+        return FormRequest(
+            spec.url, method=spec.method, formdata=list(spec.form), headers=dict(spec.headers),
+            callback=self.parse_list, errback=self.on_failure, meta=meta,
+        )  # fmt: skip
 
     def parse_detail(self, response: Response) -> Iterator[PageItem]:
         if response.status == 304:
