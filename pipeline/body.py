@@ -117,12 +117,29 @@ def _cleaned(text: str, known: Selectors, title: str | None) -> str:
     """Drop 信息公开 label lines (索引号：… 发布机构：…) that templates put inside the body box,
     and, at its start, the repeated title and the 时间：…来源：… line under it."""
     parts = text.split("\n\n")
-    kept = [p for p in parts if not (len(p) <= 100 and known.label_inline.match(p))]
+    kept = _without_label_runs(parts, known)
     head = 0
     while head < min(len(kept), 3) and _is_heading(kept[head], title):
         head += 1
     kept = kept[head:]
     return "\n\n".join(kept) if len(kept) != len(parts) else text
+
+
+def _without_label_runs(parts: list[str], known: Selectors) -> list[str]:
+    """Drop the 信息公开 label lines a template puts inside the body box.
+
+    A metadata block is a run of label lines (索引号：… 发布机构：… 文号：…), or a label line at
+    the very top or bottom. A single label-like line amid the text (名 称：某局 in a
+    procurement notice's contact list) is the document's own words and stays.
+    """
+    labels = [len(p) <= 100 and bool(known.label_inline.match(p)) for p in parts]
+    kept = []
+    for i, part in enumerate(parts):
+        beside = (i > 0 and labels[i - 1]) or (i + 1 < len(parts) and labels[i + 1])
+        edge = i == 0 or i == len(parts) - 1
+        if not (labels[i] and (beside or edge)):
+            kept.append(part)
+    return kept
 
 
 def _is_heading(paragraph: str, title: str | None) -> bool:
@@ -194,7 +211,11 @@ def attachments(
         href = (element.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        if not attachment_ext(href, known.attachment_extensions):
+        text = inline_text(element)
+        if not (
+            attachment_ext(href, known.attachment_extensions)
+            or attachment_ext(text, known.attachment_extensions)  # downfile.aspx?id=… "a.docx"
+        ):
             continue
         if inside is not None and element not in inside and not _labelled_attachment(element):
             continue
@@ -202,6 +223,6 @@ def attachments(
         if absolute in seen:
             continue
         seen.add(absolute)
-        name = inline_text(element) or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
+        name = text or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
         out.append({"url": absolute, "name": normalise_space(name)})
     return out

@@ -17,7 +17,7 @@ from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
 from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
 from pipeline.text import inline_text, normalise_space, paragraphs
-from pipeline.titles import clean_title_tag
+from pipeline.titles import clean_title_tag, is_organisation
 
 FIELDS = tuple(
     "url title agency published_at index_no doc_no written_at column keywords validity"
@@ -28,15 +28,20 @@ METADATA_FIELDS = tuple(
 )
 # Per field, which steps may fill it and in what order. Agency prefers the page's own
 # 发布机构/来源 over the ContentSource meta, which some CMSs fill with the site's name.
+# The publication date is the one printed on the page (发布日期 in the 信息公开 table, 发布时间
+# under the title, a date container): sites re-publish and migrate, and <meta name="PubDate">
+# then changes while the printed date does not. Meta only adds the time to the same day.
 FIELD_STEPS: dict[str, tuple[str, ...]] = {
     "title": ("profile", "meta", "selector", "title_tag", "table"),
-    "published_at": ("profile", "meta", "table", "text"),
+    "published_at": ("profile", "table", "text", "date_selector", "meta"),
     "agency": ("table", "text", "meta"),
     "keywords": ("table", "meta"),
     "column": ("meta", "breadcrumb"),
 }
 DEFAULT_STEPS = ("meta", "table", "text")
 DATE_FIELDS = ("published_at", "written_at")
+# Fields every document page is expected to state; a page without one says so in a warning.
+_MISSING = (("title", "title"), ("published_at", "publication date (发布日期/发布时间)"))
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Bytes no HTML page contains: a binary file decoded as text.
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\ufffd]")
@@ -94,9 +99,14 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     # (2) the 信息公开 metadata table or label/value list.
     found["table"] = label_values(root, known)
     # Title selectors and <title> come before text patterns, which search near the title.
-    title_tag = clean_title_tag(root, found["meta"].get("site_name"), found["meta"].get("column"))
+    title_tag = clean_title_tag(
+        root, found["meta"].get("site_name"), found["meta"].get("column"), known.column_words
+    )
     found["selector"] = {"title": _selected_title(root, known, title_tag)}
+    if title_tag and is_organisation(title_tag) and found["table"].get("title"):
+        title_tag = None  # <title> is the site's name; the 名称 label names the document
     found["title_tag"] = {"title": title_tag}
+    found["date_selector"] = {"published_at": _first_text(root, known.date)}
     body_root = root.find("body")
     page_text = "\n".join(paragraphs(body_root if body_root is not None else root))
     crumbs = _breadcrumb(root, known, search_labels="位置" in html)
@@ -120,6 +130,7 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
         raise ExtractionError("no title and no body found")
     if not body:
         warnings.append("no body text found")
+    warnings.extend(f"no {what} found" for field, what in _MISSING if not record[field])
     record.update(
         url=url,
         body=body or None,
@@ -144,8 +155,11 @@ def _site_name_removed(meta: dict[str, str], warnings: list[str]) -> dict[str, s
         del meta["agency"]
         warnings.append("ContentSource is the site name, not an agency: ignored")
     title = meta.get("title") or ""
-    if title.startswith(site) and len(title) > len(site):
-        meta["title"] = _SITE_PREFIX_SEPARATOR.sub("", title[len(site) :], count=1).strip() or title
+    rest = title[len(site) :]
+    # Only a prefix set off by a separator is the site's name: 江西省人民政府办公厅关于… starts
+    # with the site name 江西省人民政府 but is the issuing office's own title.
+    if title.startswith(site) and _SITE_PREFIX_SEPARATOR.match(rest):
+        meta["title"] = _SITE_PREFIX_SEPARATOR.sub("", rest, count=1).strip() or title
     return meta
 
 
@@ -156,6 +170,7 @@ def _for_page(known: Selectors, html: str) -> Selectors:
         known,
         title=applicable(known.title, names),
         title_generic=applicable(known.title_generic, names),
+        date=applicable(known.date, names),
         body=applicable(known.body, names),
         breadcrumb=applicable(known.breadcrumb, names),
     )

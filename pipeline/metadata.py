@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from pipeline.dates import DATE_PATTERN
 from pipeline.selectors import Selectors
 from pipeline.text import inline_text, normalise_space
 
@@ -19,6 +20,10 @@ from pipeline.text import inline_text, normalise_space
 EMPTY_VALUES = frozenset({"", "无", "-", "--", "—", "/", "暂无", "null", "none"})
 _MAX_LABEL_TEXT = 200  # a label element with more own text than this is prose, not a label
 _SPACES = re.compile(r"[\s\xa0\u3000]+")
+# Inline elements a label may be typeset with: 索<span style="padding-left:.5em"></span>引号,
+# <span>名</span>称：. Their text belongs to the label, not to a separate element.
+_INLINE = frozenset("span b strong font em i u label small big sup sub a".split())
+_CELLS = ("td", "th")
 
 
 def meta_tags(root: etree._Element, selectors: Selectors) -> dict[str, str]:
@@ -45,6 +50,12 @@ def _clean(value: str, selectors: Selectors) -> str | None:
     return None if value.lower() in EMPTY_VALUES else value
 
 
+def _before_date(value: str) -> str | None:
+    """来源：广西日报 2024-10-17 08:03 — an agency's value stops where a date begins."""
+    date = DATE_PATTERN.search(value)
+    return (value[: date.start()].strip() or None) if date else value
+
+
 def _next_text(element: etree._Element) -> str:
     """Text of the element right after ``element`` (its tail, else its next sibling)."""
     if element.tail and element.tail.strip():
@@ -55,13 +66,78 @@ def _next_text(element: etree._Element) -> str:
     return inline_text(sibling) if sibling is not None else ""
 
 
-def _label_value(element: etree._Element, match: re.Match[str]) -> str:
+def head_text(element: etree._Element) -> str:
+    """The element's text up to its first block child, inline children's text included.
+
+    ``索<span></span>引<span></span>号：`` reads 索引号：, as a person sees it.
+    """
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag.lower() not in _INLINE:
+                break
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+        if sum(map(len, parts)) > _MAX_LABEL_TEXT:
+            break
+    return "".join(parts)
+
+
+def _cell_below(element: etree._Element, selectors: Selectors) -> str:
+    """A label cell whose value sits in the same column of the next row.
+
+    Only for a header row (every cell of the label's row is a label): an empty value cell
+    beside its label (文号：&nbsp;) means "no value", not "look below".
+    """
+    cell = element
+    while cell is not None and cell.tag not in _CELLS:
+        cell = cell.getparent()
+    row = cell.getparent() if cell is not None else None
+    if row is None or row.tag != "tr":
+        return ""
+    cells = [c for c in row if c.tag in _CELLS]
+    if not all(selectors.label_pattern.match(head_text(c)) for c in cells):
+        return ""
+    index = cells.index(cell)
+    below = row.getnext()
+    while below is not None and below.tag != "tr":
+        below = below.getnext()
+    cells = [c for c in below if c.tag in _CELLS] if below is not None else []
+    return inline_text(cells[index]) if index < len(cells) else ""
+
+
+def _label_value(element: etree._Element, match: re.Match[str], selectors: Selectors) -> str:
     own = inline_text(element) if len(element) <= 8 else normalise_space(element.text or "")
     rest = _SPACES.sub(" ", own)
     label_text = normalise_space(match.group(0))
-    rest = rest[len(label_text) :] if rest.startswith(label_text) else rest[match.end() :]
+    compact_label = _SPACES.sub("", label_text)
+    if rest.startswith(label_text):
+        rest = rest[len(label_text) :]
+    elif _SPACES.sub("", rest).startswith(compact_label):
+        rest = rest[len(rest) - len(rest.lstrip()) :]  # label typeset with inline elements
+        rest = _after_compact(rest, compact_label)
+    else:
+        rest = rest[match.end() :]
     if rest.strip(" :："):
         return rest
+    value = _following(element, label_text)
+    if not value.strip() or selectors.label_pattern.match(value):
+        return _cell_below(element, selectors) or value
+    return value
+
+
+def _after_compact(text: str, compact_label: str) -> str:
+    """``text`` after its first ``len(compact_label)`` non-space characters."""
+    seen = 0
+    for position, char in enumerate(text):
+        if seen == len(compact_label):
+            return text[position:]
+        if not _SPACES.match(char):
+            seen += 1
+    return ""
+
+
+def _following(element: etree._Element, label_text: str) -> str:
     # Label alone in its element: the value is what follows it, at this level or, when the
     # label sits inside a cell (<td><b>索引号：</b></td>), after the enclosing cell.
     node = element
@@ -78,7 +154,7 @@ def _label_value(element: etree._Element, match: re.Match[str]) -> str:
 
 def _pairs(element: etree._Element, label: str, match: re.Match[str], selectors: Selectors):
     """(label, raw value) pairs; one line may hold several (索引号：X 文号：Y 发布机构：Z)."""
-    raw = _label_value(element, match)
+    raw = _label_value(element, match, selectors)
     inner = list(selectors.label_inline.finditer(raw))
     yield label, raw[: inner[0].start()] if inner else raw
     for here, after in zip(inner, [*inner[1:], None], strict=False):
@@ -95,7 +171,7 @@ def label_values(root: etree._Element, selectors: Selectors) -> dict[str, str]:
     """
     best: dict[str, tuple[int, str]] = {}
     for element in root.iter(etree.Element):
-        text = element.text
+        text = head_text(element) if len(element) else element.text
         if not text or len(text) > _MAX_LABEL_TEXT:
             continue
         match = selectors.label_pattern.match(text)
@@ -110,6 +186,8 @@ def label_values(root: etree._Element, selectors: Selectors) -> dict[str, str]:
             if field in best and best[field][0] <= rank:
                 continue
             value = _clean(raw, selectors)
+            if value and field == "agency":
+                value = _before_date(value)
             if value:
                 best[field] = (rank, value)
     return {field: value for field, (_, value) in best.items()}

@@ -62,6 +62,8 @@ class Selectors:
     title_generic: list[Entry]
     body: list[Entry]
     breadcrumb: list[Entry]
+    date: list[Entry]  # containers of a printed, unlabelled publication date
+    column_words: frozenset[str]  # column/site words never a title on their own
     attachment_extensions: frozenset[str]
 
 
@@ -103,6 +105,8 @@ def _compile(data: dict) -> Selectors:
         title_generic=[_entry(css) for css in data["title_generic"]],
         body=[_entry(css) for css in data["body"]],
         breadcrumb=[_entry(css) for css in data["breadcrumb"]],
+        date=[_entry(css) for css in data.get("date", [])],
+        column_words=frozenset(data.get("column_words", [])),
         attachment_extensions=frozenset(data["attachment_extensions"]),
     )
 

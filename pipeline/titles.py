@@ -19,20 +19,40 @@ _SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—| - | – )\s*")
 _WEAK_SEPARATORS = re.compile(r"\s*[-–－]\s*|\s+")
 # Endings of site and organisation names that a document title never ends with.
 _SITE_NAME = re.compile(r"(?:人民政府|政府网|门户网站|网站|网)$")
+_ORGANISATION = re.compile(
+    r"^[^，。、“”《》（）()\s]{2,30}(?:人民政府|政府网|门户网站|网站|总局|局|委员会|厅|办公室|办公厅)$"
+)
 MIN_TITLE_CHARS = 4
 
 
-def clean_title_tag(root: etree._Element, site_name: str | None, column: str | None) -> str | None:
-    """``<title>`` minus the site (and column) names; None when nothing is left."""
+def clean_title_tag(
+    root: etree._Element,
+    site_name: str | None,
+    column: str | None,
+    column_words: frozenset[str] = frozenset(),
+) -> str | None:
+    """``<title>`` minus the site (and column) names; None when nothing is left.
+
+    "工作动态_重庆市文化和旅游发展委员会" (栏目_站名) names no document: None, so the title comes
+    from the page's heading.
+    """
     element = root.find(".//title")
     text = normalise_space("".join(element.itertext())) if element is not None else ""
     if not text:
         return None
     names = {n for n in (site_name, column) if n}
     parts = [p for p in _SEPARATORS.split(text) if p and p not in names]
+    if len(parts) > 1:
+        parts = [p for p in parts if not is_organisation(p)] or parts
+    parts = [p for p in parts if p not in column_words]
     if not parts:
         return None
     return _peel(max(parts, key=len), names)
+
+
+def is_organisation(text: str) -> bool:
+    """True for a bare site or organisation name (某县人民政府, 国家工商行政管理总局, 某委员会)."""
+    return bool(_ORGANISATION.match(text))
 
 
 def _is_site(piece: str, names: set[str]) -> bool:

@@ -1,0 +1,114 @@
+"""Labels however they are typeset, dates as printed, titles from the page's heading (issue 12)."""
+
+import pytest
+
+from pipeline.extract import extract
+
+
+def page(body: str, head: str = "<title>关于做好防汛工作的通知</title>") -> dict:
+    return extract(f"<html><head>{head}</head><body>{body}</body></html>", "http://a.test/x.html")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        '索<span style="padding-left:.5em"></span>引<span style="padding-left:.5em"></span>号：',
+        "<span>索</span><span>引</span>号：",
+        "索\u3000引\u3000号：",
+        "索&nbsp;引&nbsp;号:",
+        "<b>索 引 号</b>：",
+    ],
+    ids=["lonsun-spans", "saic-spans", "ideographic-space", "nbsp-halfwidth-colon", "bold"],
+)
+def test_index_number_whatever_the_typesetting(label):
+    record = page(f"<table><tr><th>{label}</th><td>K16185922-201704-00036</td></tr></table>")
+    assert record["index_no"] == "K16185922-201704-00036"
+
+
+def test_label_row_above_value_row():
+    record = page(
+        "<table><tr><th>索引号</th><th>发布机构</th><th>文号</th><th>有效性</th><th>主题分类</th></tr>"
+        "<tr><td>0001/2021-01</td><td>某县水利局</td><td>某水〔2021〕3号</td><td>有效</td>"
+        "<td>农业、林业、水利</td></tr></table><div><p>各乡镇：做好防汛。</p></div>"
+    )
+    assert (record["index_no"], record["agency"], record["doc_no"]) == (
+        "0001/2021-01",
+        "某县水利局",
+        "某水〔2021〕3号",
+    )
+    assert (record["validity"], record["category_label"]) == ("有效", "农业、林业、水利")
+
+
+def test_empty_value_cell_beside_its_label_is_missing_not_the_cell_below():
+    record = page(
+        "<table><tr><th>文号：</th><td>&nbsp;</td><th>有效性：</th><td>有效</td></tr>"
+        "<tr><th>语种：</th><td>中文</td><th>索引号：</th><td>A-1</td></tr></table>"
+    )
+    assert record["doc_no"] is None and record["index_no"] == "A-1"
+
+
+def test_printed_date_beats_meta_and_the_meta_value_is_kept_in_a_warning():
+    record = page(
+        "<h1>关于做好防汛工作的通知</h1><p>发布时间：2021-04-07</p><div><p>各乡镇：做好防汛。</p></div>",
+        head='<title>关于做好防汛工作的通知</title><meta name="PubDate" content="2021-04-09 10:21">',
+    )
+    assert record["published_at"] == "2021-04-07"
+    assert record["sources"]["published_at"] == "table"  # a 发布时间： label line
+    assert "published_at: table says 2021-04-07, meta says 2021-04-09 10:21" in record["warnings"]
+
+
+def test_meta_adds_the_time_to_the_same_printed_day():
+    record = page(
+        "<p>日期：2021-07-13</p><div><p>正文。</p></div>",
+        head='<title>通知</title><meta name="PubDate" content="2021-07-13 10:11">',
+    )
+    assert record["published_at"] == "2021-07-13 10:11"
+
+
+@pytest.mark.parametrize("label", ["生成日期", "成文日期", "发文日期", "印发日期"])
+def test_written_date_labels(label):
+    record = page(f"<table><tr><th>{label}：</th><td>2017-04-12</td></tr></table><p>正文。</p>")
+    assert record["written_at"] == "2017-04-12"
+    assert record["published_at"] is None
+
+
+def test_unlabelled_printed_date_container():
+    record = page(
+        '<h2>成交公告</h2><p><span id="pubTime">2021年06月10日 17:35</span></p><p>正文</p>'
+    )
+    assert record["published_at"] == "2021-06-10 17:35"
+
+
+def test_column_and_site_title_gives_way_to_the_heading():
+    record = page(
+        '<div class="xxgk_title">重庆文旅之窗成功首秀</div><div id="zoom"><p>正文。</p></div>',
+        head="<title>工作动态_重庆市文化和旅游发展委员会</title>",
+    )
+    assert record["title"] == "重庆文旅之窗成功首秀"
+
+
+def test_site_name_at_the_start_of_a_title_without_separator_is_kept():
+    record = page(
+        "<p>正文。</p>",
+        head='<meta name="SiteName" content="江西省人民政府">'
+        '<meta name="ArticleTitle" content="江西省人民政府办公厅关于印发方案的通知">',
+    )
+    assert record["title"] == "江西省人民政府办公厅关于印发方案的通知"
+
+
+def test_nothing_found_is_null_with_warnings_naming_what_is_missing():
+    record = extract(
+        "<html><body><div><p>各单位：请自查。</p></div></body></html>", "http://a.test/"
+    )
+    assert record["title"] is None and record["published_at"] is None
+    assert "no title found" in record["warnings"]
+    assert "no publication date (发布日期/发布时间) found" in record["warnings"]
+
+
+def test_attachment_named_by_its_link_text():
+    record = page(
+        '<div id="zoom"><p>附件下载：<a href="/Read.aspx?AttachID=7a00">补充公告.docx</a></p></div>'
+    )
+    assert record["attachments"] == [
+        {"url": "http://a.test/Read.aspx?AttachID=7a00", "name": "补充公告.docx"}
+    ]
