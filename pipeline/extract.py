@@ -270,7 +270,10 @@ def _crumbs_of(element: etree._Element) -> list[str]:
         return []
     match = _CRUMB_LABEL.search(text)
     text = text[match.end() :] if match else text
-    return [c for c in (normalise_space(c) for c in _CRUMB_SPLIT.split(text)) if c]
+    crumbs = [c for c in (normalise_space(c) for c in _CRUMB_SPLIT.split(text)) if c]
+    if len(crumbs) == 1 and " " in crumbs[0]:  # "首页 政务公开 政策文件": spaces separate
+        crumbs = crumbs[0].split(" ")
+    return crumbs
 
 
 def _column_from_crumbs(crumbs: list[str]) -> str | None:

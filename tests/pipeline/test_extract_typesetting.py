@@ -112,3 +112,11 @@ def test_attachment_named_by_its_link_text():
     assert record["attachments"] == [
         {"url": "http://a.test/Read.aspx?AttachID=7a00", "name": "补充公告.docx"}
     ]
+
+
+def test_breadcrumb_separated_only_by_spaces():
+    record = page(
+        '<div class="position">当前位置：首页 政务公开 部门预算</div><div id="zoom"><p>正文</p></div>'
+    )
+    assert record["breadcrumb"] == ["首页", "政务公开", "部门预算"]
+    assert record["column"] == "部门预算"
