@@ -31,6 +31,7 @@ _INFO_LINE = re.compile(
     r"^[【\[]?\s*(?:发布时间|发布日期|时间|日期|来源|信息来源|作者|浏览次数|阅读量|点击数)\s*[:：]"
 )
 Body = tuple[str | None, str, "etree._Element | None"]
+_SPACES = re.compile(r"[\s\xa0\u3000]+")
 
 
 def find_body(
@@ -119,8 +120,14 @@ def _cleaned(text: str, known: Selectors, title: str | None) -> str:
     parts = text.split("\n\n")
     kept = _without_label_runs(parts, known)
     head = 0
-    while head < min(len(kept), 3) and _is_heading(kept[head], title):
-        head += 1
+    while head < min(len(kept), 3):
+        lines = _title_lines(kept[head:], title)
+        if lines:
+            head += lines
+        elif _is_info_line(kept[head]):
+            head += 1
+        else:
+            break
     kept = kept[head:]
     return "\n\n".join(kept) if len(kept) != len(parts) else text
 
@@ -142,9 +149,20 @@ def _without_label_runs(parts: list[str], known: Selectors) -> list[str]:
     return kept
 
 
-def _is_heading(paragraph: str, title: str | None) -> bool:
-    if title and normalise_space(paragraph) == title:
-        return True
+def _title_lines(parts: list[str], title: str | None) -> int:
+    """How many leading paragraphs repeat the title: one, or a heading set over two lines
+    (建德市更楼街道绿化养护服务采购项目 / 预中标结果公示); spaces and line breaks do not count."""
+    if not title or not parts:
+        return 0
+    want = _SPACES.sub("", title)
+    if _SPACES.sub("", parts[0]) == want:
+        return 1
+    if len(parts) > 1 and _SPACES.sub("", parts[0] + parts[1]) == want:
+        return 2
+    return 0
+
+
+def _is_info_line(paragraph: str) -> bool:
     return (
         len(paragraph) <= 100
         and bool(_INFO_LINE.match(paragraph))

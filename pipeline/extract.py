@@ -17,7 +17,7 @@ from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
 from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
 from pipeline.text import inline_text, normalise_space, paragraphs
-from pipeline.titles import clean_title_tag, is_organisation
+from pipeline.titles import clean_title_tag, heading_in_body, is_organisation
 
 FIELDS = tuple(
     "url title agency published_at index_no doc_no written_at column keywords validity"
@@ -119,6 +119,12 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     body, body_step, body_element = find_body(
         root, known, found["profile"].get("body"), record["title"], html
     )
+    if not record["title"] and heading_in_body(body_element):
+        # (6) a content-only fragment: its heading is the body's first centred bold lines.
+        record["title"], sources["title"] = heading_in_body(body_element), "body_heading"
+        body, body_step, body_element = find_body(
+            root, known, found["profile"].get("body"), record["title"], html
+        )
     # (3) text patterns (来源:X发布时间:Y, 发布日期：…) searched from the title onward.
     found["text"] = _text_patterns(page_text, record["title"], known)
     for field in METADATA_FIELDS:

@@ -75,3 +75,30 @@ def _peel(title: str, names: set[str]) -> str:
         if len(rest) < MIN_TITLE_CHARS:
             return title
         title = rest
+
+
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+MAX_HEADING_LINES = 2
+
+
+def heading_in_body(body: etree._Element | None) -> str | None:
+    """The document's heading set as the body's first centred, bold paragraphs (a content-only
+    fragment has no other title): at most two such lines, joined. None when there are none."""
+    if body is None:
+        return None
+    lines: list[str] = []
+    for paragraph in body.iter("p"):
+        text = normalise_space("".join(paragraph.itertext()))
+        if not text:
+            continue
+        bold = normalise_space(
+            "".join(t for b in paragraph.iter("strong", "b") for t in b.itertext())
+        )
+        centred = paragraph.get("align") == "center" or _CENTRED.search(
+            paragraph.get("style") or ""
+        )
+        if not (centred and bold == text) or len(lines) == MAX_HEADING_LINES:
+            break
+        lines.append(text)
+    title = "".join(lines)
+    return title if len(title) >= MIN_TITLE_CHARS else None

@@ -120,3 +120,30 @@ def test_breadcrumb_separated_only_by_spaces():
     )
     assert record["breadcrumb"] == ["首页", "政务公开", "部门预算"]
     assert record["column"] == "部门预算"
+
+
+def test_table_rows_stay_rows_and_cells_keep_reading_order():
+    record = page(
+        '<div id="zoom"><p>成交结果如下：</p><table>'
+        "<tr><td><p>序号</p></td><td><p>供应商</p></td><td><p>金额</p><p>(万元)</p></td></tr>"
+        "<tr><td>1</td><td><p>湖南东晖耀建设有限公司</p></td><td>294.8</td></tr>"
+        "</table></div>"
+    )
+    assert (
+        record["body"]
+        == "成交结果如下：\n\n序号 供应商 金额 (万元)\n\n1 湖南东晖耀建设有限公司 294.8"
+    )
+
+
+def test_a_layout_table_keeps_its_paragraphs():
+    record = page('<table><tr><td id="zoom"><p>第一段。</p><p>第二段。</p></td></tr></table>')
+    assert record["body"] == "第一段。\n\n第二段。"
+
+
+def test_a_body_that_repeats_the_title_over_two_lines_starts_after_it():
+    record = page(
+        '<h1>绿化养护服务采购项目预中标结果公示</h1><div id="zoom"><p><strong>绿化养护服务采购项目</strong></p>'
+        "<p><strong>预中标结果公示</strong></p><p>一、项目名称：绿化养护。</p></div>",
+        head="<title>绿化养护服务采购项目预中标结果公示</title>",
+    )
+    assert record["body"] == "一、项目名称：绿化养护。"
