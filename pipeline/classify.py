@@ -33,6 +33,7 @@ BODY_MARGIN = 2.0
 # Shorter aliases ("扶贫", "督查") are too common inside other words to match by containment.
 MIN_CONTAINED_ALIAS = 4
 # How breadcrumbs arrive: one string "首页 政务公开 政策文件", or "首页 > 政务公开 › 政策文件".
+_QUOTED = re.compile(r"《[^《》]*》")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*|\s+")
 
 
@@ -233,7 +234,9 @@ def _from_profile(
 
 def _from_title(tax: Taxonomy, title: str, kind: str) -> Classification | None:
     """Longest keyword (or topic) of any category found in the title; ties go to file order."""
-    key = label_key(title)
+    # Also the title without the documents it quotes: 关于征求《…工作方案》意见的公告 asks for
+    # comments (征求意见) although the quoted name splits the phrase.
+    key = label_key(title) + "\x00" + label_key(_QUOTED.sub("", title))
     best: tuple[int, int, str, str] | None = None
     for order, cat in enumerate(tax.categories):
         for word in getattr(cat, kind):

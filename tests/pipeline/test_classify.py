@@ -170,3 +170,10 @@ def test_the_agencys_own_level_is_no_higher_authority():
     assert classify({**own, "column": "解读材料"}).category == "本级政策解读"
     county = {**own, "agency": "濉溪县市场监督管理局", "column": "解读材料"}
     assert classify(county).category == "上级政策解读"
+
+
+def test_a_quoted_document_name_does_not_hide_the_titles_keyword():
+    result = classify(
+        {"title": "关于征求《“一照含证”改革工作方案》意见的公告", "column": "工作动态"}
+    )
+    assert (result.category, result.raw_label) == ("重大决策预公开", "征求意见")

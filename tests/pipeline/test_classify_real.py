@@ -22,8 +22,6 @@ MISFILED = {
     "platforms/lonsun-hfss-xxgk-detail": "信息分类 专项工作 is generic and nothing else decides (未分类)",
     "platforms/lonsun-jyt-ah-detail": "column 基础教育 is a subject; body keywords say 民生",
     "pages/jiangxi-gov-scjgj-consumer-alert-2020": "组配分类 消费市场监管 is no alias; 未分类",
-    "pages/jiangxi-gov-scjgj-draft-for-comment-in-news-column-2020": "征求《…》意见: the quoted "
-    "title splits the keyword 征求意见, so the catch-all 工作动态 decides",
 }
 
 
