@@ -120,7 +120,8 @@ def mapped_category(taxonomy: Taxonomy, target: str) -> str | None:
 
 def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     """Category for one label: exact name/alias, then each /-separated part, then the longest
-    contained alias. Returns (category, how) or None."""
+    contained alias, then a category's column-name ending (镇街动态 -> 新闻发布).
+    Returns (category, how) or None."""
     key = label_key(label)
     if not key:
         return None
@@ -132,6 +133,10 @@ def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     contained = [k for k in tax.index if len(k) >= MIN_CONTAINED_ALIAS and k in key]
     if contained:
         return tax.index[max(contained, key=len)], "contains"
+    if len(label) <= MAX_LABEL_CHARS:
+        for cat in tax.categories:
+            if any(key.endswith(label_key(s)) and key != label_key(s) for s in cat.suffixes):
+                return cat.name, "suffix"
     return None
 
 

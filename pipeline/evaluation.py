@@ -4,7 +4,8 @@ Pages live under ``tests/fixtures/real/`` (provenance in each folder's SOURCE.md
 
 - ``<name>.html`` + ``<name>.expected.json`` in ``real/`` and ``real/pages/``;
 - ``real/platforms/<name>.html`` + ``<name>.fields.json`` (the platform folder's
-  ``expected.json`` files describe platform evidence, so field expectations sit beside them).
+  ``expected.json`` files describe platform evidence, so field expectations sit beside them),
+  and the same in ``real/browser-saved/`` (browser-saved copies of many more sites).
 
 An expectation gives exact ``fields`` (null = must be missing), ``body_contains`` and
 ``body_not_contains`` snippets, ``attachments`` and the disclosure ``category``. Body quality is
@@ -50,10 +51,11 @@ def load_real_pages(root: Path) -> list[RealPage]:
                 found.append(
                     RealPage(f"{folder or 'real'}/{name}", path.with_name(name + ".html"), expected)
                 )
-    for path in sorted((root / "platforms").glob("*.fields.json")):
-        name = path.name.removesuffix(".fields.json")
-        expected = json.loads(path.read_text("utf-8"))
-        found.append(RealPage(f"platforms/{name}", path.with_name(name + ".html"), expected))
+    for folder in ("platforms", "browser-saved"):
+        for path in sorted((root / folder).glob("*.fields.json")):
+            name = path.name.removesuffix(".fields.json")
+            expected = json.loads(path.read_text("utf-8"))
+            found.append(RealPage(f"{folder}/{name}", path.with_name(name + ".html"), expected))
     return found
 
 

@@ -244,8 +244,8 @@ def _text_patterns(page_text: str, title: str | None, known: Selectors) -> dict[
     region = page_text[start:] if start >= 0 else page_text
     values: dict[str, str] = {}
     for field, patterns in known.text_patterns.items():
-        for pattern in patterns:
-            match = pattern.search(region)
+        for pattern, near_title in patterns:
+            match = pattern.search(region[:near_title] if near_title and start >= 0 else region)
             if match and match.group("v").strip():
                 values[field] = match.group("v").strip()
                 break

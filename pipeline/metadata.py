@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from pipeline.dates import DATE_PATTERN
+from pipeline.dates import DATE_PATTERN, more_precise, parse_date
 from pipeline.selectors import Selectors
 from pipeline.text import inline_text, normalise_space
 
@@ -24,6 +24,7 @@ _SPACES = re.compile(r"[\s\xa0\u3000]+")
 # <span>名</span>称：. Their text belongs to the label, not to a separate element.
 _INLINE = frozenset("span b strong font em i u label small big sup sub a".split())
 _CELLS = ("td", "th")
+_NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,6}[:：]")
 
 
 def meta_tags(root: etree._Element, selectors: Selectors) -> dict[str, str]:
@@ -33,9 +34,17 @@ def meta_tags(root: etree._Element, selectors: Selectors) -> dict[str, str]:
         name = (meta.get("name") or "").strip().lower()
         field = selectors.meta.get(name)
         content = normalise_space(meta.get("content") or "")
-        if field and content and field not in found:
+        if field and content and (field not in found or _finer(found[field], content, field)):
             found[field] = content
     return found
+
+
+def _finer(current: str, candidate: str, field: str) -> bool:
+    """A later date meta of the same day that also gives the time (publishdate 2024-06-13,
+    then PubDate 2024-06-13 14:54)."""
+    return field in ("published_at", "written_at") and more_precise(
+        parse_date(current), parse_date(candidate)
+    )
 
 
 def _clean(value: str, selectors: Selectors) -> str | None:
@@ -46,6 +55,10 @@ def _clean(value: str, selectors: Selectors) -> str | None:
     stop = selectors.value_stop.search(value)
     if stop:
         value = value[: stop.start()]
+    # "来源：北京市教育委员会 分享： X": a short word with a colon after a space is the next label.
+    following = _NEXT_LABEL.search(value)
+    if following:
+        value = value[: following.start()]
     value = normalise_space(value).strip(" :：|【[")
     return None if value.lower() in EMPTY_VALUES else value
 
@@ -86,8 +99,8 @@ def head_text(element: etree._Element) -> str:
 def _cell_below(element: etree._Element, selectors: Selectors) -> str:
     """A label cell whose value sits in the same column of the next row.
 
-    Only for a header row (every cell of the label's row is a label): an empty value cell
-    beside its label (文号：&nbsp;) means "no value", not "look below".
+    Only for a header row (two or more label cells, the rest short words such as 备注): an
+    empty value cell beside its label (文号：&nbsp;) means "no value", not "look below".
     """
     cell = element
     while cell is not None and cell.tag not in _CELLS:
@@ -96,14 +109,41 @@ def _cell_below(element: etree._Element, selectors: Selectors) -> str:
     if row is None or row.tag != "tr":
         return ""
     cells = [c for c in row if c.tag in _CELLS]
-    if not all(selectors.label_pattern.match(head_text(c)) for c in cells):
+    texts = [inline_text(c) for c in cells]
+    labels = [_is_bare_label(t, selectors) for t in texts]
+    if not labels[cells.index(cell)]:
+        return ""  # the label shares its cell with its value
+    others = [t for t, is_label in zip(texts, labels, strict=True) if not is_label]
+    # 文号：<value> and 文号 | (empty) | 关键词 | (empty) put values beside their labels.
+    beside = any(t.endswith((":", "：")) or not t for t in texts)
+    if beside or sum(labels) < 2 or any(len(o) > 4 or any(c.isdigit() for c in o) for o in others):
         return ""
+    below = _next_row(row)
+    values = [c for c in below if c.tag in _CELLS] if below is not None else []
     index = cells.index(cell)
-    below = row.getnext()
-    while below is not None and below.tag != "tr":
-        below = below.getnext()
-    cells = [c for c in below if c.tag in _CELLS] if below is not None else []
-    return inline_text(cells[index]) if index < len(cells) else ""
+    return inline_text(values[index]) if index < len(values) else ""
+
+
+def _is_bare_label(text: str, selectors: Selectors) -> bool:
+    match = selectors.label_pattern.match(text)
+    return bool(match) and match.end() == len(text)
+
+
+def _next_row(row: etree._Element) -> etree._Element | None:
+    """The table row after ``row``, also across <thead>/<tbody>."""
+    for sibling in row.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+    section = row.getparent()
+    if section is None or section.tag not in ("thead", "tbody", "tfoot"):
+        return None
+    for sibling in section.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+        first = sibling.find("tr") if isinstance(sibling.tag, str) else None
+        if first is not None:
+            return first
+    return None
 
 
 def _label_value(element: etree._Element, match: re.Match[str], selectors: Selectors) -> str:
@@ -120,10 +160,7 @@ def _label_value(element: etree._Element, match: re.Match[str], selectors: Selec
         rest = rest[match.end() :]
     if rest.strip(" :："):
         return rest
-    value = _following(element, label_text)
-    if not value.strip() or selectors.label_pattern.match(value):
-        return _cell_below(element, selectors) or value
-    return value
+    return _cell_below(element, selectors) or _following(element, label_text)
 
 
 def _after_compact(text: str, compact_label: str) -> str:

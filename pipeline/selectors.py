@@ -57,7 +57,7 @@ class Selectors:
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
     value_stop: re.Pattern[str]  # page chrome that ends a label's value on the same line
     agency_ignore: frozenset[str]  # values that name no agency (本站, 管理员 …)
-    text_patterns: dict[str, list[re.Pattern[str]]]
+    text_patterns: dict[str, list[tuple[re.Pattern[str], int | None]]]  # (regex, near_title)
     title: list[Entry]
     title_generic: list[Entry]
     body: list[Entry]
@@ -76,6 +76,12 @@ def compile_css(css: str) -> CSSSelector:
 def _spaced(label: str) -> str:
     # 索引号 also matches 索 引 号 and 索　引　号 as printed in many tables.
     return r"[\s\xa0\u3000]*".join(re.escape(ch) for ch in label)
+
+
+def _text_pattern(entry: str | dict) -> tuple[re.Pattern[str], int | None]:
+    if isinstance(entry, dict):
+        return re.compile(entry["pattern"]), int(entry["near_title"])
+    return re.compile(entry), None
 
 
 def _compile(data: dict) -> Selectors:
@@ -98,7 +104,7 @@ def _compile(data: dict) -> Selectors:
         value_stop=re.compile("|".join(re.escape(w) for w in data.get("value_stops", [])) or "$^"),
         agency_ignore=frozenset(data.get("agency_ignore", [])),
         text_patterns={
-            field: [re.compile(p) for p in patterns]
+            field: [_text_pattern(p) for p in patterns]
             for field, patterns in data["text_patterns"].items()
         },
         title=[_entry(css) for css in data["title"]],

@@ -23,7 +23,7 @@ TOP_KEYS = frozenset(
     {"name", "title", "unclassified", "article20", "categories", "refinements", "genre_rule",
      "outside_catalogue", "generic_labels", "subject_labels", "yields_to_title", "source_rule"}
 )  # fmt: skip
-CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords", "topics"})
+CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords", "topics", "suffixes"})
 GENRE_RULE_KEYS = frozenset({"category", "genres"})
 REFINEMENT_KEYS = frozenset({"category", "becomes", "when_title_has"})
 SOURCE_RULE_KEYS = frozenset({"category", "markers"})
@@ -51,6 +51,7 @@ class Category:
     aliases: tuple[str, ...]
     keywords: tuple[str, ...]  # specific title phrases: strong evidence
     topics: tuple[str, ...] = ()  # subject words: weak evidence, used after the genre rule
+    suffixes: tuple[str, ...] = ()  # a column name ending so (…动态, …要闻) names this category
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ def _category(path: Path, i: int, data: Any, article20: dict[int, str]) -> Categ
         aliases=_str_list(path, f"{entry} aliases", data.get("aliases")),
         keywords=_str_list(path, f"{entry} keywords", data.get("keywords")),
         topics=_str_list(path, f"{entry} topics", data.get("topics")),
+        suffixes=_str_list(path, f"{entry} suffixes", data.get("suffixes")),
     )
 
 

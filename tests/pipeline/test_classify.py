@@ -177,3 +177,10 @@ def test_a_quoted_document_name_does_not_hide_the_titles_keyword():
         {"title": "关于征求《“一照含证”改革工作方案》意见的公告", "column": "工作动态"}
     )
     assert (result.category, result.raw_label) == ("重大决策预公开", "征求意见")
+
+
+@pytest.mark.parametrize("column", ["镇街动态", "基层党建动态", "教育新闻", "行业传真", "区县热点"])
+def test_a_news_column_is_known_by_its_ending(column):
+    result = classify({"title": "某街道开展书法交流活动", "column": column})
+    assert (result.category, result.source) == ("新闻发布", "column")
+    assert result.reason.startswith("column suffix match")

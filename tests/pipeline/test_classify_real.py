@@ -22,6 +22,11 @@ MISFILED = {
     "platforms/lonsun-hfss-xxgk-detail": "信息分类 专项工作 is generic and nothing else decides (未分类)",
     "platforms/lonsun-jyt-ah-detail": "column 基础教育 is a subject; body keywords say 民生",
     "pages/jiangxi-gov-scjgj-consumer-alert-2020": "组配分类 消费市场监管 is no alias; 未分类",
+    "browser-saved/cznd": "column 学生 is no alias; the title topic 学生 says 民生",
+    "browser-saved/hp": "column 政府信息公开 is generic; the title topic 公益 says 民生",
+    "browser-saved/fgw-beijing": "column 相关工作 (援青) names no category; 未分类",
+    "browser-saved/miit": "column 地方工作 names no category; 未分类",
+    "browser-saved/zdb-beijing": "column 热点关注 names no category; 未分类",
 }
 
 

@@ -147,3 +147,65 @@ def test_a_body_that_repeats_the_title_over_two_lines_starts_after_it():
         head="<title>绿化养护服务采购项目预中标结果公示</title>",
     )
     assert record["body"] == "一、项目名称：绿化养护。"
+
+
+def test_header_row_in_thead_with_an_unlabelled_header_word():
+    record = page(
+        "<table><thead><tr><td>索取号</td><td>发布时间</td><td>发布机构</td><td>文件编号</td>"
+        "<td>备注</td></tr></thead><tbody><tr><td>076478684Q/2024-00112</td><td></td>"
+        "<td>上海市卫生健康委员会</td><td>沪卫基层〔2024〕5号</td><td></td></tr></tbody></table>"
+    )
+    assert (record["index_no"], record["agency"], record["doc_no"]) == (
+        "076478684Q/2024-00112",
+        "上海市卫生健康委员会",
+        "沪卫基层〔2024〕5号",
+    )
+
+
+def test_unlabelled_date_line_under_the_title_beats_meta():
+    record = page(
+        "<h1>绵阳开展服务企业活动月系列活动</h1><p>2020年09月15日 09时32分</p><p>来源: 绵阳市政务网</p>"
+        "<div id='zoom'><p>正文。</p></div>",
+        head="<title>绵阳开展服务企业活动月系列活动</title>"
+        '<meta name="PubDate" content="2022-10-14 10:16:14">',
+    )
+    assert record["published_at"] == "2020-09-15 09:32"
+    assert record["agency"] == "绵阳市政务网"
+
+
+def test_a_signature_date_far_below_the_title_is_not_the_publication_date():
+    filler = "<p>" + "正文内容。" * 60 + "</p>"
+    record = page(
+        f"<h1>食品安全监督抽检信息通告</h1><div id='zoom'>{filler}<p>2020年3月11日</p></div>"
+        "<p>来源：江西省市场监督管理局</p>",
+        head="<title>食品安全监督抽检信息通告</title><meta name='PubDate' content='2020-03-12 16:43'>",
+    )
+    assert record["published_at"] == "2020-03-12 16:43"
+
+
+def test_ratio_colon_and_the_finer_of_two_date_metas():
+    record = page(
+        "<p>正文。</p>",
+        head='<meta name="publishdate" content="2024-06-13"><meta name="PubDate" content="2024-06-13 14:54">'
+        '<meta name="ArticleTitle" content="某通知">',
+    )
+    assert record["published_at"] == "2024-06-13 14:54"
+    assert (
+        page("<p>正文。</p>", head='<meta name="PubDate" content="2023-08-19 10∶08">')[
+            "published_at"
+        ]
+        == "2023-08-19 10:08"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("来源：北京市教育委员会 分享： X", "北京市教育委员会"),
+        ("来源：采育镇 日期：2024-09-27 15:28", "采育镇"),
+        ("信息来源: 发布日期：2024-07-05 13:57", None),
+    ],
+)
+def test_an_agency_stops_at_the_next_label_and_an_empty_one_stays_empty(line, agency):
+    record = page(f"<h1>县人大常委会召开会议</h1><p>{line}</p><div id='zoom'><p>正文。</p></div>")
+    assert record["agency"] == agency
