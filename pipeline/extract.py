@@ -1,7 +1,11 @@
 """The extraction cascade: one saved government page in, one flat record out.
 
-Each field is filled by the first step that finds it, in the order given by ``FIELD_STEPS``;
-``sources`` records which step that was. Nothing is guessed: a field no step finds is None.
+Steps: (0) the profile's selectors, (1) <meta> tags, (2) the 信息公开 label/value block,
+title selectors and <title>, (3) text patterns from the title on, (4) known body containers,
+(5) the largest text block, (6) a fragment's heading from its body. Each field is filled by the
+first step that finds it, in the order given by ``FIELD_STEPS`` (dates printed on the page come
+before <meta>); ``sources`` records which step that was. Nothing is guessed: a field no step
+finds is None, and a missing title or date is named in ``warnings``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from pipeline.body import attachments, find_body
+from pipeline.body import Body, attachments, find_body
 from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
 from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
@@ -89,43 +93,16 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     """
     known = _for_page(load_selectors(), html)
     root = parse_html(html)
-    found: dict[str, dict[str, Any]] = {}  # step -> {field: value}
     warnings: list[str] = []
-
-    # (0) the site profile's own selectors, tried before any default.
-    found["profile"] = _profile_values(root, selectors or {})
-    # (1) <meta> tags (ArticleTitle, PubDate, ContentSource, ColumnName …).
-    found["meta"] = _site_name_removed(meta_tags(root, known), warnings)
-    # (2) the 信息公开 metadata table or label/value list.
-    found["table"] = label_values(root, known)
-    # Title selectors and <title> come before text patterns, which search near the title.
-    title_tag = clean_title_tag(
-        root, found["meta"].get("site_name"), found["meta"].get("column"), known.column_words
-    )
-    found["selector"] = {"title": _selected_title(root, known, title_tag)}
-    if title_tag and is_organisation(title_tag) and found["table"].get("title"):
-        title_tag = None  # <title> is the site's name; the 名称 label names the document
-    found["title_tag"] = {"title": title_tag}
-    found["date_selector"] = {"published_at": _first_text(root, known.date)}
-    body_root = root.find("body")
-    page_text = "\n".join(paragraphs(body_root if body_root is not None else root))
-    crumbs = _breadcrumb(root, known, search_labels="位置" in html)
-    found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}
+    found, crumbs = _steps(root, known, selectors or {}, html, warnings)
 
     record: dict[str, Any] = {field: None for field in FIELDS}
     sources: dict[str, str] = {}
     _fill(record, sources, found, warnings, "title")
-    # (4) body container list, (5) largest text block as the fallback.
-    body, body_step, body_element = find_body(
-        root, known, found["profile"].get("body"), record["title"], html
-    )
-    if not record["title"] and heading_in_body(body_element):
-        # (6) a content-only fragment: its heading is the body's first centred bold lines.
-        record["title"], sources["title"] = heading_in_body(body_element), "body_heading"
-        body, body_step, body_element = find_body(
-            root, known, found["profile"].get("body"), record["title"], html
-        )
+    body, body_step, body_element = _body(root, known, found, record, sources, html)
     # (3) text patterns (来源:X发布时间:Y, 发布日期：…) searched from the title onward.
+    body_root = root.find("body")
+    page_text = "\n".join(paragraphs(body_root if body_root is not None else root))
     found["text"] = _text_patterns(page_text, record["title"], known)
     for field in METADATA_FIELDS:
         _fill(record, sources, found, warnings, field)
@@ -146,6 +123,50 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
         warnings=warnings,
     )
     return record
+
+
+def _steps(
+    root: etree._Element, known: Selectors, overrides: dict, html: str, warnings: list[str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """What each cascade step finds (step -> {field: value}), and the breadcrumb."""
+    found: dict[str, dict[str, Any]] = {}
+    # (0) the site profile's own selectors, tried before any default.
+    found["profile"] = _profile_values(root, overrides)
+    # (1) <meta> tags (ArticleTitle, PubDate, ContentSource, ColumnName …).
+    found["meta"] = _site_name_removed(meta_tags(root, known), warnings)
+    # (2) the 信息公开 metadata table or label/value list.
+    found["table"] = label_values(root, known)
+    # Title selectors and <title> come before text patterns, which search near the title.
+    title_tag = clean_title_tag(
+        root, found["meta"].get("site_name"), found["meta"].get("column"), known.column_words
+    )
+    found["selector"] = {"title": _selected_title(root, known, title_tag)}
+    if title_tag and is_organisation(title_tag) and found["table"].get("title"):
+        title_tag = None  # <title> is the site's name; the 名称 label names the document
+    found["title_tag"] = {"title": title_tag}
+    found["date_selector"] = {"published_at": _first_text(root, known.date)}
+    crumbs = _breadcrumb(root, known, search_labels="位置" in html)
+    found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}
+    return found, crumbs
+
+
+def _body(
+    root: etree._Element,
+    known: Selectors,
+    found: dict[str, dict[str, Any]],
+    record: dict[str, Any],
+    sources: dict[str, str],
+    html: str,
+) -> Body:
+    """(4) body containers, (5) the largest text block; (6) a fragment's heading as its title."""
+    profile_body = found["profile"].get("body")
+    body = find_body(root, known, profile_body, record["title"], html)
+    heading = None if record["title"] else heading_in_body(body[2])
+    if heading:
+        # A content-only fragment: its heading is the body's first centred bold lines.
+        record["title"], sources["title"] = heading, "body_heading"
+        body = find_body(root, known, profile_body, heading, html)
+    return body
 
 
 def _site_name_removed(meta: dict[str, str], warnings: list[str]) -> dict[str, str]:

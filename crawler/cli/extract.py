@@ -31,6 +31,16 @@ def _summary(record: dict) -> str:
     return "\n".join(lines)
 
 
+def _file(record: dict, tax) -> None:
+    """Add where the page is filed in ``tax`` and why (no profile mapping for a single file)."""
+    from pipeline.classify import classify
+
+    filed = classify(record, None, tax)
+    record.update(
+        category=filed.category, category_source=filed.source, category_reason=filed.reason
+    )
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The page's URL: resolves relative attachment links.")
@@ -57,7 +67,6 @@ def extract(file: Path, url: str, as_json: bool, encoding: str | None, taxonomy:
         gongkai extract page.html --url https://www.sxx.gov.cn/zwgk/public/1/2.html --json
         gongkai extract page.html --url https://www.sxx.gov.cn/a.html --taxonomy article20
     """
-    from pipeline.classify import classify
     from pipeline.encoding import decode_html, normalise_charset
     from pipeline.extract import FIELDS, ExtractionError
     from pipeline.extract import extract as run_extraction
@@ -91,10 +100,7 @@ def extract(file: Path, url: str, as_json: bool, encoding: str | None, taxonomy:
             click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         fail(f"{file}: {exc.reason}", EXIT_SOME_ERRORS)
     record["encoding"] = decoded.used
-    filed = classify(record, None, tax)
-    record.update(
-        category=filed.category, category_source=filed.source, category_reason=filed.reason
-    )
+    _file(record, tax)
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
