@@ -21,7 +21,7 @@ from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
 from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
 from pipeline.text import inline_text, normalise_space, paragraphs
-from pipeline.titles import clean_title_tag, heading_in_body, is_organisation
+from pipeline.titles import clean_title_tag, heading_in_body, heading_text, is_organisation
 
 FIELDS = tuple(
     "url title agency published_at index_no doc_no written_at column keywords validity"
@@ -36,7 +36,7 @@ METADATA_FIELDS = tuple(
 # under the title, a date container): sites re-publish and migrate, and <meta name="PubDate">
 # then changes while the printed date does not. Meta only adds the time to the same day.
 FIELD_STEPS: dict[str, tuple[str, ...]] = {
-    "title": ("profile", "meta", "selector", "title_tag", "table"),
+    "title": ("profile", "meta", "selector", "title_tag", "table", "heading"),
     "published_at": ("profile", "table", "text", "date_selector", "meta"),
     "agency": ("table", "text", "meta"),
     "keywords": ("table", "meta"),
@@ -144,6 +144,7 @@ def _steps(
     if title_tag and is_organisation(title_tag) and found["table"].get("title"):
         title_tag = None  # <title> is the site's name; the 名称 label names the document
     found["title_tag"] = {"title": title_tag}
+    found["heading"] = {"title": _fallback_title(root, known)}
     found["date_selector"] = {"published_at": _first_text(root, known.date)}
     crumbs = _breadcrumb(root, known, search_labels="位置" in html)
     found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}
@@ -197,6 +198,7 @@ def _for_page(known: Selectors, html: str) -> Selectors:
         known,
         title=applicable(known.title, names),
         title_generic=applicable(known.title_generic, names),
+        title_fallback=applicable(known.title_fallback, names),
         date=applicable(known.date, names),
         body=applicable(known.body, names),
         breadcrumb=applicable(known.breadcrumb, names),
@@ -239,13 +241,25 @@ def _first_text(
 
 def _selected_title(root: etree._Element, known: Selectors, title_tag: str | None) -> str | None:
     """A known title container's text; a bare <h1> only when <title> confirms it."""
-    title = _first_text(root, known.title, minimum=4)
-    if title:
-        return title
+    for _css, selector, *_ in known.title:
+        for element in selector(root):
+            text = heading_text(inline_text(element))
+            if text:
+                return text
     for _css, selector, *_ in known.title_generic:
         for element in selector(root):
-            text = inline_text(element)
-            if len(text) >= 4 and (title_tag is None or text in title_tag or title_tag in text):
+            text = heading_text(inline_text(element))
+            if text and (title_tag is None or text in title_tag or title_tag in text):
+                return text
+    return None
+
+
+def _fallback_title(root: etree._Element, known: Selectors) -> str | None:
+    """A title-classed element's text, when nothing better named the document."""
+    for _css, selector, *_ in known.title_fallback:
+        for element in selector(root):
+            text = heading_text(inline_text(element))
+            if text and not is_organisation(text) and text not in known.column_words:
                 return text
     return None
 

@@ -60,6 +60,7 @@ class Selectors:
     text_patterns: dict[str, list[tuple[re.Pattern[str], int | None]]]  # (regex, near_title)
     title: list[Entry]
     title_generic: list[Entry]
+    title_fallback: list[Entry]
     body: list[Entry]
     breadcrumb: list[Entry]
     date: list[Entry]  # containers of a printed, unlabelled publication date
@@ -109,6 +110,7 @@ def _compile(data: dict) -> Selectors:
         },
         title=[_entry(css) for css in data["title"]],
         title_generic=[_entry(css) for css in data["title_generic"]],
+        title_fallback=[_entry(css) for css in data.get("title_fallback", [])],
         body=[_entry(css) for css in data["body"]],
         breadcrumb=[_entry(css) for css in data["breadcrumb"]],
         date=[_entry(css) for css in data.get("date", [])],

@@ -23,6 +23,13 @@ _ORGANISATION = re.compile(
     r"^[^，。、“”《》（）()\s]{2,30}(?:人民政府|政府网|门户网站|网站|总局|局|委员会|厅|办公室|办公厅)$"
 )
 MIN_TITLE_CHARS = 4
+MAX_TITLE_CHARS = 150  # a "title" container longer than this holds the article, not its name
+# What templates print in the title box after the title: ( 2024-05-11), 2023-08-19 来源：…
+_INFO_TAIL = re.compile(
+    r"\s+[（(]?\s*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"|(?:信息来源|来源|发布时间|发布日期|字号|字体)\s*[:：]).*$"
+)
+_LITERAL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
 def clean_title_tag(
@@ -38,6 +45,7 @@ def clean_title_tag(
     """
     element = root.find(".//title")
     text = normalise_space("".join(element.itertext())) if element is not None else ""
+    text = _LITERAL_BREAK.sub(" ", text)  # an escaped <br> in the CMS's title field
     if not text:
         return None
     names = {n for n in (site_name, column) if n}
@@ -48,6 +56,15 @@ def clean_title_tag(
     if not parts:
         return None
     return _peel(max(parts, key=len), names)
+
+
+def heading_text(text: str) -> str | None:
+    """A title container's text as a title: the info line printed after it cut off, and
+    None when what is left is too short or too long to be a document's name."""
+    text = _INFO_TAIL.sub("", _LITERAL_BREAK.sub(" ", text)).strip()
+    if text.endswith((":", "：")):  # 相关稿件： heads a list, it names no document
+        return None
+    return text if MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS else None
 
 
 def is_organisation(text: str) -> bool:

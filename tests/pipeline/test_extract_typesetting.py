@@ -209,3 +209,35 @@ def test_ratio_colon_and_the_finer_of_two_date_metas():
 def test_an_agency_stops_at_the_next_label_and_an_empty_one_stays_empty(line, agency):
     record = page(f"<h1>县人大常委会召开会议</h1><p>{line}</p><div id='zoom'><p>正文。</p></div>")
     assert record["agency"] == agency
+
+
+@pytest.mark.parametrize(
+    ("box", "title"),
+    [
+        (
+            "关于开展世界家庭医生日主题宣传活动的通知 ( 2024-05-11)",
+            "关于开展世界家庭医生日主题宣传活动的通知",
+        ),
+        (
+            "第十届出版传媒论坛在沪召开 2023-08-19 来源：解放日报 字号： 大 中 小",
+            "第十届出版传媒论坛在沪召开",
+        ),
+        (
+            "供需对接活动在成都举行 &lt;br&gt;现场发布供需清单",
+            "供需对接活动在成都举行 现场发布供需清单",
+        ),
+    ],
+    ids=["date-in-brackets", "info-line", "escaped-br"],
+)
+def test_title_box_keeps_the_title_only(box, title):
+    record = page(f'<div class="xxgk_title">{box}</div><div id="zoom"><p>正文。</p></div>', head="")
+    assert record["title"] == title
+
+
+def test_a_title_classed_element_when_title_names_only_column_and_site():
+    record = page(
+        '<div class="zwxl-title"><p class="tit">重庆文旅之窗成功首秀</p></div>'
+        '<div class="related-title">相关稿件：</div><div id="zoom"><p>正文。</p></div>',
+        head="<title>工作动态_重庆市文化和旅游发展委员会</title>",
+    )
+    assert (record["title"], record["sources"]["title"]) == ("重庆文旅之窗成功首秀", "heading")
