@@ -200,6 +200,12 @@ def attachment_ext(href: str, extensions: frozenset[str]) -> bool:
     return False
 
 
+def _named_as_file(link: etree._Element, extensions: frozenset[str]) -> bool:
+    """The link's text is a file name (施工补充公告修改.docx) though its URL names no file."""
+    text = "".join(link.itertext()).strip()
+    return "." in text and text.rsplit(".", 1)[1].lower() in extensions
+
+
 def _labelled_attachment(link: etree._Element) -> bool:
     """A link outside the body counts when its nearby block says 附件 (附件：<a>…</a>)."""
     node = link
@@ -229,10 +235,9 @@ def attachments(
         href = (element.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        text = inline_text(element)
         if not (
             attachment_ext(href, known.attachment_extensions)
-            or attachment_ext(text, known.attachment_extensions)  # downfile.aspx?id=… "a.docx"
+            or _named_as_file(element, known.attachment_extensions)  # downfile.aspx?id=… a.docx
         ):
             continue
         if inside is not None and element not in inside and not _labelled_attachment(element):
@@ -241,6 +246,6 @@ def attachments(
         if absolute in seen:
             continue
         seen.add(absolute)
-        name = text or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
+        name = inline_text(element) or element.get("title") or unquote(absolute.rsplit("/", 1)[-1])
         out.append({"url": absolute, "name": normalise_space(name)})
     return out

@@ -99,6 +99,9 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
     record: dict[str, Any] = {field: None for field in FIELDS}
     sources: dict[str, str] = {}
     _fill(record, sources, found, warnings, "title")
+    if not record["title"]:  # the last title step walks the whole tree: only when needed
+        found["heading"] = {"title": _fallback_title(root, known)}
+        _fill(record, sources, found, warnings, "title")
     body, body_step, body_element = _body(root, known, found, record, sources, html)
     # (3) text patterns (来源:X发布时间:Y, 发布日期：…) searched from the title onward.
     body_root = root.find("body")
@@ -144,7 +147,6 @@ def _steps(
     if title_tag and is_organisation(title_tag) and found["table"].get("title"):
         title_tag = None  # <title> is the site's name; the 名称 label names the document
     found["title_tag"] = {"title": title_tag}
-    found["heading"] = {"title": _fallback_title(root, known)}
     found["date_selector"] = {"published_at": _first_text(root, known.date)}
     crumbs = _breadcrumb(root, known, search_labels="位置" in html)
     found["breadcrumb"] = {"column": _column_from_crumbs(crumbs)}

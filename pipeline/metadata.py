@@ -79,6 +79,16 @@ def _next_text(element: etree._Element) -> str:
     return inline_text(sibling) if sibling is not None else ""
 
 
+def _may_start_label(element: etree._Element, starts: frozenset[str]) -> bool:
+    """Cheap test before ``head_text``: the element's first visible character can begin a
+    label (索, 发, 文 …)."""
+    first = (element.text or "").lstrip(" \t\r\n\xa0\u3000")
+    if not first:
+        child = element[0]
+        first = (child.text or "").lstrip() if isinstance(child.tag, str) else ""
+    return not first or first[0] in starts
+
+
 def head_text(element: etree._Element) -> str:
     """The element's text up to its first block child, inline children's text included.
 
@@ -106,8 +116,8 @@ def _cell_below(element: etree._Element, selectors: Selectors) -> str:
     while cell is not None and cell.tag not in _CELLS:
         cell = cell.getparent()
     row = cell.getparent() if cell is not None else None
-    if row is None or row.tag != "tr":
-        return ""
+    if row is None or row.tag != "tr" or inline_text(cell).endswith((":", "：")):
+        return ""  # no table row, or 索引号：<value> beside its label (most tables)
     cells = [c for c in row if c.tag in _CELLS]
     texts = [inline_text(c) for c in cells]
     labels = [_is_bare_label(t, selectors) for t in texts]
@@ -207,8 +217,11 @@ def label_values(root: etree._Element, selectors: Selectors) -> dict[str, str]:
     the body, so a 文号 mentioned in the text does not override the table's).
     """
     best: dict[str, tuple[int, str]] = {}
+    starts = selectors.label_starts
     for element in root.iter(etree.Element):
-        text = head_text(element) if len(element) else element.text
+        text = element.text
+        if len(element) and _may_start_label(element, starts):
+            text = head_text(element)
         if not text or len(text) > _MAX_LABEL_TEXT:
             continue
         match = selectors.label_pattern.match(text)

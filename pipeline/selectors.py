@@ -55,6 +55,7 @@ class Selectors:
     label_inline: re.Pattern[str]  # a known label followed by a colon, anywhere in a text
     label_field: dict[str, str]  # compact label (no spaces) -> field
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
+    label_starts: frozenset[str]  # first characters of the labels
     value_stop: re.Pattern[str]  # page chrome that ends a label's value on the same line
     agency_ignore: frozenset[str]  # values that name no agency (本站, 管理员 …)
     text_patterns: dict[str, list[tuple[re.Pattern[str], int | None]]]  # (regex, near_title)
@@ -102,6 +103,7 @@ def _compile(data: dict) -> Selectors:
         label_inline=label_inline,
         label_field=label_field,
         label_rank=label_rank,
+        label_starts=frozenset(label[0] for label in label_field),
         value_stop=re.compile("|".join(re.escape(w) for w in data.get("value_stops", [])) or "$^"),
         agency_ignore=frozenset(data.get("agency_ignore", [])),
         text_patterns={
