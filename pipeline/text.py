@@ -23,6 +23,8 @@ SKIP_TAGS = frozenset(
     " svg canvas video audio map head title".split()
 )
 _BREAK = "\x00"  # paragraph marker while walking; never appears in decoded HTML text
+# A cell with more text than this holds prose, so its row is layout, not a data table.
+MAX_CELL_CHARS = 500
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 # Chrome that CMS templates put around or inside the body. Anchored: the paragraph must be
@@ -59,7 +61,7 @@ def normalise_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _walk(element: etree._Element, out: list[str]) -> None:
+def _walk(element: etree._Element, out: list[str], in_row: bool = False) -> None:
     tag = element.tag if isinstance(element.tag, str) else None
     if tag is None or tag.lower() in SKIP_TAGS:  # comments, processing instructions, code
         if element.tail:
@@ -67,18 +69,36 @@ def _walk(element: etree._Element, out: list[str]) -> None:
         return
     tag = tag.lower()
     block = tag in BLOCK_TAGS
+    row = tag == "tr" and not in_row and _is_data_row(element)
+    # Inside a data row, paragraphs and line breaks within a cell are spaces: the row is one line.
+    brk = " " if in_row else _BREAK
     if block:
-        out.append(_BREAK)
+        out.append(brk)
     if element.text:
         out.append(element.text)
     for child in element:
-        _walk(child, out)
+        _walk(child, out, in_row or row)
     if block:
-        out.append(_BREAK)
+        out.append(brk if not row else _BREAK)
     elif tag in CELL_TAGS:
         out.append(" ")
     if element.tail:
         out.append(element.tail)
+
+
+def _is_data_row(row: etree._Element) -> bool:
+    """A table row of data (two or more cells with text, no nested table, no long prose cell)
+    rather than a layout row holding a whole page column."""
+    cells = [c for c in row if isinstance(c.tag, str) and c.tag.lower() in CELL_TAGS]
+    filled = 0
+    for cell in cells:
+        if cell.find(".//table") is not None:
+            return False
+        size = len("".join(cell.itertext()).strip())
+        if size > MAX_CELL_CHARS:
+            return False
+        filled += size > 0
+    return filled >= 2
 
 
 def paragraphs(element: etree._Element) -> list[str]:

@@ -11,8 +11,9 @@ from crawler.cli.errors import EXIT_BAD_CONFIG, EXIT_SOME_ERRORS, fail
 
 SUMMARY_FIELDS = tuple(
     "title agency published_at written_at index_no doc_no column category_label keywords"
-    " validity".split()
+    " validity category category_source category_reason".split()
 )
+CATEGORY_KEYS = ("category", "category_source", "category_reason")
 
 
 def _summary(record: dict) -> str:
@@ -30,29 +31,53 @@ def _summary(record: dict) -> str:
     return "\n".join(lines)
 
 
+def _file(record: dict, tax) -> None:
+    """Add where the page is filed in ``tax`` and why (no profile mapping for a single file)."""
+    from pipeline.classify import classify
+
+    filed = classify(record, None, tax)
+    record.update(
+        category=filed.category, category_source=filed.source, category_reason=filed.reason
+    )
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The page's URL: resolves relative attachment links.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @click.option("--encoding", default=None, help="Decode with this charset instead of sniffing.")
-def extract(file: Path, url: str, as_json: bool, encoding: str | None) -> None:
-    """Extract title, dates, agency, 信息公开 metadata and body text from a saved page.
+@click.option(
+    "--taxonomy",
+    default="anhui",
+    show_default=True,
+    help="File the page in this taxonomy (a name in pipeline/taxonomy/ or a YAML path).",
+)
+def extract(file: Path, url: str, as_json: bool, encoding: str | None, taxonomy: str) -> None:
+    """Extract title, dates, agency, 信息公开 metadata and body text from a saved page, and file it.
 
     FILE holds the page's raw bytes; its charset is sniffed (BOM, <meta charset>; declared
     gb2312/gbk are decoded as GB18030) unless --encoding is given. Missing values are null.
+    `category`, `category_source` and `category_reason` say where the page is filed in the
+    taxonomy and which rule decided (no profile mapping applies to a single file).
     Exit 0 on success; 1 (with "error" in the JSON) when the page has no title and no body;
     2 when FILE cannot be read.
 
     \b
     Example:
         gongkai extract page.html --url https://www.sxx.gov.cn/zwgk/public/1/2.html --json
+        gongkai extract page.html --url https://www.sxx.gov.cn/a.html --taxonomy article20
     """
     from pipeline.encoding import decode_html, normalise_charset
     from pipeline.extract import FIELDS, ExtractionError
     from pipeline.extract import extract as run_extraction
+    from pipeline.taxonomy import TaxonomyError, load_taxonomy
 
     if encoding and normalise_charset(encoding) is None:
         fail(f"unknown encoding {encoding!r}", EXIT_BAD_CONFIG)
+    try:
+        tax = load_taxonomy(taxonomy)
+    except TaxonomyError as exc:
+        fail(str(exc), EXIT_BAD_CONFIG)
     try:
         raw = file.read_bytes()
     except OSError as exc:
@@ -69,11 +94,13 @@ def extract(file: Path, url: str, as_json: bool, encoding: str | None) -> None:
             sources={},
             warnings=[exc.reason],
             error=exc.reason,
+            **dict.fromkeys(CATEGORY_KEYS),
         )
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         fail(f"{file}: {exc.reason}", EXIT_SOME_ERRORS)
     record["encoding"] = decoded.used
+    _file(record, tax)
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:

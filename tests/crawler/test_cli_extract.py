@@ -25,6 +25,9 @@ CONTRACT_KEYS = {
     "sources",
     "warnings",
     "url",
+    "category",
+    "category_source",
+    "category_reason",
 }
 
 
@@ -148,3 +151,32 @@ def test_non_html_file_is_one_line_error_without_traceback(tmp_path):
         assert json.loads(result.stdout)["error"] == "not an HTML page"
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_json_says_where_the_page_is_filed_and_why():
+    record = json.loads(
+        gongkai("extract", str(SEED), "--url", "http://www.sxx.sample.test/a.html", "--json").stdout
+    )
+    # The seed's own 信息分类 政府信息公开年报 is outside the catalogue: the title decides
+    # (…政务公开工作总结: 监督保障, as tests/fixtures/labels/sample-suixi-jyj.yml labels it).
+    assert (record["category"], record["category_source"]) == ("监督保障", "title_keyword")
+    assert "政府信息公开年报" in record["category_reason"]
+
+
+def test_taxonomy_option_files_in_another_taxonomy(tmp_path):
+    page = tmp_path / "budget.html"
+    page.write_text(
+        "<html><head><title>某局2021年部门预算</title></head><body><div class='position'>"
+        "当前位置：首页 &gt; 政务公开 &gt; 部门预算</div><div id='zoom'><p>预算说明。</p></div>"
+        "</body></html>",
+        "utf-8",
+    )
+    args = ("extract", str(page), "--url", "http://a.test/x.html", "--json")
+    assert json.loads(gongkai(*args).stdout)["category"] == "财政资金"
+    other = json.loads(gongkai(*args, "--taxonomy", "article20").stdout)
+    assert (other["category"], other["category_source"]) == ("财政预算决算", "column")
+
+
+def test_unknown_taxonomy_is_one_line_exit_2():
+    result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--taxonomy", "nope")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
