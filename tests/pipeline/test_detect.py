@@ -20,7 +20,9 @@ REAL = Path(__file__).resolve().parents[1] / "fixtures/real"
 PLATFORM_PAGES = sorted(
     p
     for p in (REAL / "platforms").iterdir()
-    if p.suffix in (".html", ".xml", ".json") and not p.name.endswith(".expected.json")
+    # Beside each page: <name>.expected.json (platform) and maybe <name>.fields.json (fields).
+    if p.suffix in (".html", ".xml", ".json")
+    and not p.name.endswith((".expected.json", ".fields.json"))
 )
 OTHERS = json.loads((REAL / "platform-detect.json").read_text(encoding="utf-8"))
 OTHERS.pop("_about")
