@@ -19,6 +19,7 @@ from lxml import etree
 from pipeline.body import Body, attachments, find_body
 from pipeline.dates import more_precise, parse_date
 from pipeline.metadata import label_values, meta_tags
+from pipeline.scriptdata import with_script_detail
 from pipeline.selectors import Selectors, applicable, compile_css, load_selectors, page_names
 from pipeline.text import inline_text, normalise_space, paragraphs
 from pipeline.titles import clean_title_tag, heading_in_body, heading_text, is_organisation
@@ -91,6 +92,7 @@ def extract(html: str, url: str, selectors: dict | None = None) -> dict[str, Any
 
     Raises ExtractionError when neither a title nor a body can be found.
     """
+    html = with_script_detail(html)  # gkmlpt: the document lives in the page's script data
     known = _for_page(load_selectors(), html)
     root = parse_html(html)
     warnings: list[str] = []

@@ -27,6 +27,7 @@ MISFILED = {
     "browser-saved/fgw-beijing": "column 相关工作 (援青) names no category; 未分类",
     "browser-saved/miit": "column 地方工作 names no category; 未分类",
     "browser-saved/zdb-beijing": "column 热点关注 names no category; 未分类",
+    "platforms/gkmlpt-zhaoqing-hjj-detail": "its column is only in the script's TREE; 未分类",
 }
 
 
