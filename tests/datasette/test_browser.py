@@ -53,12 +53,9 @@ def chromium(browser: str, tmp_path: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(browser, tmp_path_factory):
+def served(browser, demo_archive):
     """`gongkai demo --no-serve` then `gongkai serve` on a free port; yields (url, db path)."""
-    root = tmp_path_factory.mktemp("browser")
-    db = root / "demo.db"
-    subprocess.run([*GONGKAI, "demo", "--no-serve", "--db", str(db)], check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    db = demo_archive
     port = free_port()
     server = subprocess.Popen(
         [*GONGKAI, "serve", "--db", str(db), "--port", str(port)],
