@@ -44,7 +44,7 @@ changes AS (
 )
 SELECT doc.site, doc.agency, count(*) AS documents,
        sum(coalesce(trim(doc.index_no), '') = '') AS missing_index_no,
-       sum(doc.agency IS NULL OR doc.agency_source = 'profile') AS missing_agency,
+       sum(doc.agency IS NULL OR coalesce(doc.agency_source, '') = 'profile') AS missing_agency,
        sum(doc.published_at IS NULL) AS missing_published_at,
        coalesce(sum(c.removed), 0) AS removed, coalesce(sum(c.changed), 0) AS changed
 FROM doc LEFT JOIN changes c ON c.document_id = doc.id
@@ -190,7 +190,7 @@ def scorecard(conn: sqlite3.Connection, year: int) -> list[dict[str, Any]]:
 
 def _order(item: tuple) -> tuple:
     (site, agency), _ = item
-    return (agency or "", site)
+    return (agency or "", site or "")
 
 
 def _complete(entry: dict[str, Any], conn: sqlite3.Connection) -> dict[str, Any]:
