@@ -41,7 +41,7 @@ def test_the_bom_is_the_only_change(search_client) -> None:
     rows = search_client.get("/gongkai/agency_year.json?agency=濉溪县教育局&year=2021&_shape=array")
     csv = search_client.get("/gongkai/agency_year.csv?agency=濉溪县教育局&year=2021").content
     lines = csv[3:].decode("utf-8").splitlines()
-    assert lines[0].startswith("id,published_at,title")
+    assert lines[0].startswith("document_id,published_at,title")
     assert len(lines) == 1 + len(rows.json())
 
 
