@@ -4,6 +4,11 @@ The demo crawls the sample sites, then (unless ``--no-history``) the same sites 
 later" twice — one notice silently edited, one deleted, two new ones citing others by 文号
 (``crawler/samplesites/mutation/demo-history.yml``) — so change events, removals, citations
 and a complete scorecard row are there to look at, not only described.
+
+Each crawl is a ``gongkai crawl`` child process: Scrapy's reactor runs once per process, and
+a child in a session of its own never sees the terminal's Ctrl-C — this process gets it,
+stops the crawl (SIGTERM: Scrapy shuts down gracefully) and exits 130 in one line, where a
+child interrupted while importing would print Twisted's traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 import click
 import yaml
 
-from crawler.cli.errors import EXIT_SOME_ERRORS, EXIT_UNREACHABLE, crawl_and_report, fail
+from crawler.cli.errors import EXIT_SOME_ERRORS, fail
 from crawler.cli.options import db_option
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, load_all
 
@@ -36,28 +41,21 @@ def revisit_every_run(profiles: list[Profile], directory: Path) -> Path:
     return directory
 
 
-def crawl_later(profiles_dir: Path, db_path: Path, later) -> None:
-    """One crawl of the later snapshot, in a child process: Scrapy's reactor runs once per
-    process, and this one already ran the first crawl. Its summary line passes through."""
-    from crawler.samplesites.server import SampleServer
-
-    server = SampleServer(port=0, root=later.sites, overrides=later.overrides).start_in_thread()
+def crawl_served(db_path: Path, server, profiles_dir: Path | None = None) -> int:
+    """``gongkai crawl --samples`` through a started SampleServer, then stop the server; the
+    crawl's exit code (its summary line and any error line pass through)."""
+    args = [sys.executable, "-m", "crawler.cli", "crawl", "--samples", "--proxy", server.url,
+            "--db", str(db_path)]  # fmt: skip
+    if profiles_dir is not None:
+        args += ["--profiles-dir", str(profiles_dir)]
     try:
-        subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--samples", "--profiles-dir",
-             str(profiles_dir), "--proxy", server.url, "--db", str(db_path)],
-            check=False,
-        )  # fmt: skip
-    finally:
-        server.stop()
-
-
-def crawl_served(profiles: list[Profile], db_path: Path, server) -> int:
-    """Crawl ``profiles`` through a started SampleServer, stop it; the crawl's exit code."""
-    from crawler.run import default_log_file
-
-    try:
-        return crawl_and_report(profiles, db_path, server.url, default_log_file(db_path))
+        child = subprocess.Popen(args, start_new_session=True)
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            child.terminate()
+            child.wait()
+            raise
     finally:
         server.stop()
 
@@ -71,14 +69,15 @@ def crawl_with_history(profiles: list[Profile], db_path: Path, history: bool) ->
         base, later = build(Path(tmp), load(HISTORY)) if history else (None, None)
         server = SampleServer(port=0, **({"root": base.sites} if base else {})).start_in_thread()
         click.echo(f"gongkai: sample sites served through http://127.0.0.1:{server.port}")
-        code = crawl_served(profiles, db_path, server)
+        code = crawl_served(db_path, server)
         if later is None or code not in (0, EXIT_SOME_ERRORS):
             return code
         click.echo("gongkai: the same sites some weeks later (one notice edited, one deleted,"
                    f" two new), crawled {LATER_RUNS} times")  # fmt: skip
         profiles_dir = revisit_every_run(profiles, Path(tmp) / "profiles")
         for _ in range(LATER_RUNS):
-            crawl_later(profiles_dir, db_path, later)
+            server = SampleServer(port=0, root=later.sites, overrides=later.overrides)
+            crawl_served(db_path, server.start_in_thread(), profiles_dir)
     return code
 
 
@@ -102,7 +101,7 @@ def demo(db_path: Path, serve: bool, port: int, history: bool) -> None:
         fail(str(exc))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     code = crawl_with_history(profiles, db_path, history)
-    if code == EXIT_UNREACHABLE or not serve:
+    if code not in (0, EXIT_SOME_ERRORS) or not serve:
         raise SystemExit(code)
     from crawler.cli.serve import run_server
 
