@@ -37,11 +37,16 @@ _QUOTED = re.compile(r"《[^《》]*》")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*|\s+")
 
 
+# Every rule that can decide a category: documents.category_source holds one of these.
+RULES = (
+    "label", "column", "breadcrumb", "profile_column", "source", "title_keyword", "title_genre",
+    "title_topic", "body_keyword", "unclassified",
+)  # fmt: skip
+
+
 class Classification(NamedTuple):
     category: str
-    # label | column | breadcrumb | profile_column | source | title_keyword | title_genre |
-    # title_topic | body_keyword | unclassified
-    source: str
+    source: str  # one of RULES
     raw_label: str | None  # the label, column, breadcrumb entry or keyword that decided
     reason: str
 

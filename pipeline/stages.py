@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
@@ -81,12 +82,21 @@ class AttachmentReader:
     def read(self, body: bytes) -> AttachmentText:
         """Blocking: called from a reactor thread-pool thread, never the reactor thread."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+            )
         try:
             return self.pool.submit(extract_attachment, body).result()
         except BrokenProcessPool:
             self.pool = None
             return AttachmentText(sniff(body), "failed", error="attachment reader crashed")
+
+
+def _ignore_sigint() -> None:
+    """In the reader process: Ctrl-C in a terminal reaches the whole process group, and the
+    crawl (or the server `gongkai demo` starts after it) decides when to stop; a worker left
+    to die of it prints a traceback for nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _READER = AttachmentReader()

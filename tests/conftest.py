@@ -53,3 +53,14 @@ def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
     assert second.returncode == 0, second.stderr
     asked = list(sample_server.requests[start:])
     return SampleCrawl(db, sample_server, first, second, after_first, asked)
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """`gongkai demo --no-serve` once per test process: the sample sites crawled, then crawled
+    twice more "some weeks later" (an edit, a deletion, new documents citing others)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = gongkai("demo", "--no-serve", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return db
