@@ -41,6 +41,11 @@ class CrawlRun:
         return sum(getattr(site, name) for site in self.sites)
 
     @property
+    def interrupted(self) -> bool:
+        """A signal (Ctrl-C, SIGTERM) stopped the crawl before it was done."""
+        return any(site.finish_reason == "shutdown" for site in self.sites)
+
+    @property
     def reachable(self) -> bool:
         """Some site answered (vacuously true when every site was skipped)."""
         return not self.sites or any(site.reachable for site in self.sites)

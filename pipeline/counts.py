@@ -24,6 +24,7 @@ class CrawlCounts:
     bytes: int = 0
     not_modified: int = 0
     errors: int = 0  # captures kept with an error and no document, whatever the cause
+    finish_reason: str | None = None  # Scrapy's: "finished", "shutdown" (a signal stopped it)
     # List answers kept with an error (an API that answered HTML, malformed JSON) and pagers
     # cut at the profile's pagination.max_pages.
     list_errors: int = 0
@@ -47,6 +48,7 @@ class CrawlCounts:
             bytes=stats.get("downloader/response_bytes", stats.get("archive/bytes", 0)),
             not_modified=stats.get("gongkai/not_modified", 0),
             errors=stats.get("archive/error", 0),
+            finish_reason=stats.get("finish_reason"),
             list_errors=stats.get("gongkai/list_errors", 0),
             capped=stats.get("gongkai/pagers_capped", 0),
             events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},

@@ -13,11 +13,10 @@ from typing import Any
 
 import click
 
-from crawler.cli.errors import EXIT_SOME_ERRORS, fail
+from crawler.cli.errors import EXIT_INTERRUPTED, EXIT_SOME_ERRORS, fail
 
 # Set to 1 to see the traceback of an unexpected error instead of its one-line summary.
 TRACEBACK_ENV = "GONGKAI_TRACEBACK"
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 # name -> (module, attribute).
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 import yaml
 
-from crawler.cli.errors import EXIT_SOME_ERRORS, fail
+from crawler.cli.errors import EXIT_INTERRUPTED, EXIT_SOME_ERRORS, fail
 from crawler.cli.options import db_option
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, load_all
 
@@ -54,7 +54,8 @@ def crawl_served(db_path: Path, server, profiles_dir: Path | None = None) -> int
             return child.wait()
         except KeyboardInterrupt:
             child.terminate()
-            child.wait()
+            if child.wait() == EXIT_INTERRUPTED:  # the crawl said so itself: one line is enough
+                raise SystemExit(EXIT_INTERRUPTED) from None
             raise
     finally:
         server.stop()
