@@ -7,8 +7,13 @@ browsers). Pages are read into memory once at start. A host that is not a sample
 
     server = serve(port=0)        # running in a background thread
     server.url                    # http://127.0.0.1:<port> — use as the HTTP proxy
-    server.requests               # [{method, url, host, path, status, time, form}, ...]
+    server.requests               # [{method, url, host, path, status, time, form, active}, ...]
+    server.max_active             # {host: most requests it was answering at one moment}
     server.stop()
+
+``latency`` (seconds) delays every answer, as a slow county server would; ``active`` in the log is
+how many requests the host was answering when this one arrived (itself included), so a test can
+show that a crawl never asked one site for more at once than its profile allows.
 """
 
 from __future__ import annotations
@@ -94,12 +99,16 @@ class SampleServer:
         root: Path = SITES_DIR,
         log_path: Path | None = None,
         overrides: dict | None = None,
+        latency: float = 0.0,
     ):
         self.port, self.root, self.log_path = port, root, log_path
+        self.latency = latency
         # (host, path) -> crawler.samplesites.mutate.Override: mutation mode's odd answers.
         self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
         self.requests: list[dict] = []
+        self.active: dict[str, int] = {}
+        self.max_active: dict[str, int] = {}
         self._gzipped: dict[tuple[str, str], bytes] = {}
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -168,6 +177,18 @@ class SampleServer:
         absolute = request.url.is_absolute() and "://" in request.raw_path
         host = (request.url.host if absolute else request.host.split(":")[0]) or ""
         host = host.lower()
+        active = self.active[host] = self.active.get(host, 0) + 1
+        self.max_active[host] = max(self.max_active.get(host, 0), active)
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            return await self._answer(request, host, absolute, active)
+        finally:
+            self.active[host] -= 1
+
+    async def _answer(
+        self, request: web.Request, host: str, absolute: bool, active: int
+    ) -> web.StreamResponse:
         path = request.url.path
         site = self.sites.get(host)
         if site is None:
@@ -179,7 +200,7 @@ class SampleServer:
             response = await self._override(self.overrides[(host, path)])
         else:
             response = self._respond(request, host, site, path)
-        self._record(request, host, path, response.status, absolute)
+        self._record(request, host, path, response.status, absolute, active)
         if path in CHUNKED_PATHS and request.method == "GET" and response.status == 200:
             return await self._chunked(request, response)
         return response
@@ -240,7 +261,7 @@ class SampleServer:
         return cached
 
     def _record(
-        self, request: web.Request, host: str, path: str, status: int, absolute: bool
+        self, request: web.Request, host: str, path: str, status: int, absolute: bool, active: int
     ) -> None:
         query = request.rel_url.raw_query_string  # as sent, still percent-encoded
         entry = {
@@ -251,6 +272,7 @@ class SampleServer:
             "status": status,
             "time": time.time(),
             "form": "absolute" if absolute else "origin",
+            "active": active,
             # The client's port tells requests on one keep-alive connection from new ones.
             "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
             if request.transport
@@ -267,8 +289,9 @@ def serve(
     root: Path = SITES_DIR,
     log_path: Path | None = None,
     overrides: dict | None = None,
+    latency: float = 0.0,
 ) -> SampleServer:
     """Start the sample sites in a background thread and return the running server."""
     return SampleServer(
-        port=port, root=root, log_path=log_path, overrides=overrides
+        port=port, root=root, log_path=log_path, overrides=overrides, latency=latency
     ).start_in_thread()
