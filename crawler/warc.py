@@ -302,6 +302,8 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
+        if settings.getbool("REDIS_ENABLED"):  # a worker: the writer writes its exchanges
+            raise NotConfigured("REDIS_ENABLED: crawler.distributed.outbox ships exchanges")
         db_path = settings.get("ARCHIVE_DB_PATH")
         directory = Path(settings.get("WARC_DIR") or default_warc_dir(db_path))
         max_size = settings.getint("WARC_MAX_SIZE")

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("crawler.cli.verify", "verify"),
     "replay": ("crawler.cli.replay", "replay"),
     "sample-sites": ("crawler.cli.samplesites", "sample_sites"),
+    "writer": ("crawler.cli.writer", "writer"),
 }
 
 
