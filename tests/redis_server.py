@@ -26,6 +26,13 @@ def free_port() -> int:
 @contextmanager
 def redis_server(directory: Path) -> Iterator[str]:
     """Start redis-server in ``directory``; yield its URL; stop it."""
+    with redis_process(directory) as (_, url):
+        yield url
+
+
+@contextmanager
+def redis_process(directory: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Like ``redis_server``, with the process too (a test may kill it)."""
     binary = require_tool("redis-server", package="redis-server")
     port = free_port()
     process = subprocess.Popen(
@@ -44,7 +51,7 @@ def redis_server(directory: Path) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.05)
-        yield url
+        yield process, url
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -38,6 +38,13 @@ redis.call('ZREM', KEYS[1], r[1])
 redis.call('HSET', KEYS[2], ARGV[1], r[1])
 return r[1]
 """
+# A new request: its fingerprint and its place in the frontier in one step, so that no
+# worker can die between the two and leave a URL marked seen that nobody will fetch.
+ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 # Back to the frontier (ARGV[2] = request, ARGV[3] = score) or, with no request, given up.
 REQUEUE = """
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -119,7 +126,7 @@ def connect(url: str) -> redis.Redis:
         )  # fmt: skip
         client.ping()
     except (redis.RedisError, ValueError, OSError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
         raise RedisUnreachable(f"cannot reach Redis at {redacted(url)}: {reason}") from None
     return client
 
@@ -158,7 +165,7 @@ class Cluster:
         self.lost: str | None = None
         self._scripts = {
             name: client.register_script(source)
-            for name, source in [("pop", POP), ("requeue", REQUEUE), ("join", JOIN),
+            for name, source in [("pop", POP), ("enqueue", ENQUEUE), ("requeue", REQUEUE), ("join", JOIN),
                                  ("finish", FINISH), ("take", TAKE),
                                  ("acquire_host", ACQUIRE_HOST), ("slow_host", SLOW_HOST)]
         }  # fmt: skip
@@ -179,7 +186,7 @@ class Cluster:
 
     def lose(self, exc: BaseException) -> None:
         if not self.lost:
-            self.lost = " ".join(str(exc).split()) or type(exc).__name__
+            self.lost = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
             logger.error("lost Redis: %s", self.lost)
 
     def site(self, name: str) -> Site:
@@ -259,6 +266,12 @@ class Site:
     def pop(self, token: str) -> bytes | None:
         """The frontier's first request, leased to ``token``; None when the frontier is empty."""
         return self.cluster.script("pop", [self.key("requests"), self.key("inflight")], [token])
+
+    @guarded(False)
+    def enqueue(self, fingerprint: str, data: bytes, priority: int) -> bool:
+        """Add a request unless its fingerprint was seen (none: never filtered)."""
+        keys = [self.key("dupefilter"), self.key("requests")]
+        return bool(self.cluster.script("enqueue", keys, [fingerprint, -priority, data]))
 
     @guarded(None)
     def ack(self, token: str) -> None:

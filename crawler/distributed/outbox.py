@@ -19,6 +19,7 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
@@ -33,6 +34,8 @@ OUTBOX_POLL = 0.05  # seconds between looks at a full outbox
 
 def ship_orphan(site: Site, exchange: dict) -> None:
     """An exchange that no item will carry; lost only with Redis itself (worker stops)."""
+    if site.cluster.lost:
+        return
     try:
         site.ship({"t": "exchange", "x": exchange})
     except Exception as exc:  # redis.RedisError
@@ -68,9 +71,14 @@ class ShipStage:
         while self.site.outbox_size() > self.outbox_max:
             self.stats.inc_value("ship/waits")
             await sleep(OUTBOX_POLL)
+        if self.site.cluster.lost:  # not shipped: its lease stays open, it is fetched again
+            return item
         data = asdict(item) if hasattr(item, "__dataclass_fields__") else dict(item)
-        # Raises on a lost Redis: the item errs, its lease stays open and it is fetched again.
-        self.site.ship({"t": "page", "item": data})
+        try:
+            self.site.ship({"t": "page", "item": data})
+        except redis.RedisError as exc:
+            self.site.cluster.lose(exc)
+            return item
         self.stats.inc_value("ship/pages")
         self.stats.inc_value("ship/bytes", len(data.get("body") or b""))
         return item

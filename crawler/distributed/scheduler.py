@@ -4,7 +4,9 @@ scrapy-redis pops a request and forgets it: a worker killed while fetching takes
 with it. Here the pop is a lease (``cluster.Site.pop``), and the lease is finished only when
 the request's callback (or errback) has run to its end and every item it yielded has been
 shipped, so its follow-up requests are already in the shared frontier. Retries, redirects and
-429/503 back-offs of a leased request stay in this worker under the same lease.
+429/503 back-offs of a leased request stay in this worker under the same lease. A new
+request's fingerprint and its place in the frontier are written in one Lua script: a worker
+dying between the two would leave a URL that counts as seen and that nobody fetches.
 
 Settings: ``REDIS_ENABLED``, ``REDIS_URL``, ``REDIS_KEY_PREFIX``, ``REDIS_WORKER_ID`` (set by
 ``crawler.distributed.worker``), ``REDIS_POLL_INTERVAL`` (seconds between looks at the shared
@@ -132,15 +134,12 @@ class Leases:
     def _maybe_finish(self, lease: Lease) -> None:
         if not lease.exhausted or lease.items or self.open.pop(lease.token, None) is None:
             return
+        if self.site.cluster.lost:  # an item may not have been shipped: leave the lease open
+            return
         if lease.failed:  # an item did not reach the writer: fetch it again
             self.site.release(lease.token, reason="an item could not be shipped")
         else:
             self.site.ack(lease.token)
-
-    def finish(self, token: str) -> None:
-        """The continuation of a leased request was dropped (a redirect to a known URL)."""
-        if self.open.pop(token, None) is not None:
-            self.site.ack(token)
 
     def release_all(self, reason: str) -> None:
         """Whatever this worker still holds goes back to the frontier (a clean stop)."""
@@ -197,41 +196,20 @@ class LeasedScheduler(Scheduler):
             self.leases.release_all(f"the worker stopped ({reason})")
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.pop(FED, False):
-            self.local.append(request)
-            return True
-        token = request.meta.get(LEASE)
-        seen = not request.dont_filter and self._seen(request)
-        if token is not None:  # a retry, redirect or back-off of a request this worker holds
-            if seen:
-                self._drop_continuation(request, token)
-                return False
-            self.local.append(request)
-            return True
-        if seen or self.site.cluster.lost:
+        if self.site.cluster.lost:  # stopping: the parent request will be fetched again
             return False
-        try:
-            self.queue.push(request)
-        except Exception as exc:  # redis.RedisError: stop cleanly, the parent is re-fetched
-            self.site.cluster.lose(exc)
+        if request.meta.pop(FED, False) or request.meta.get(LEASE) is not None:
+            # Popped by the poll loop, or a retry, redirect or back-off of a request this
+            # worker holds: it stays here under its lease, unfiltered (a redirect target
+            # marked seen here would be lost with this worker; fetched twice is the lesser harm).
+            self.local.append(request)
+            return True
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)
+        if not self.site.enqueue(fingerprint, data, request.priority):
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
-
-    def _seen(self, request: Request) -> bool:
-        try:
-            return self.df.request_seen(request)
-        except Exception as exc:  # redis.RedisError
-            self.site.cluster.lose(exc)
-            return True
-
-    def _drop_continuation(self, request: Request, token: str) -> None:
-        exchange = (request.meta.get("warc") or {}).get("exchange")
-        if exchange is not None:
-            from crawler.distributed.outbox import ship_orphan
-
-            ship_orphan(self.site, exchange)
-        self.leases.finish(token)
 
     def next_request(self) -> Request | None:
         if self.local:

@@ -125,11 +125,13 @@ def crawl_worker(
     ignore_window: bool = False,
     prefix: str = "gongkai",
     writer_wait: float = WRITER_WAIT,
+    overrides: dict[str, Any] | None = None,
 ) -> WorkerRun:
     """Crawl ``profiles`` as one worker of the cluster at Redis ``url``.
 
     Raises ``cluster.RedisUnreachable`` and ``NoWriter``; a Redis lost mid-crawl stops the
-    spiders cleanly and is reported in ``WorkerRun.lost``.
+    spiders cleanly and is reported in ``WorkerRun.lost``. ``overrides``: more settings
+    (benchmarks).
     """
     from crawler.distributed.spider import DistributedBureauSpider
     from crawler.run import run_spiders
@@ -154,9 +156,9 @@ def crawl_worker(
             result.finished_elsewhere = [s.name for s in sites if s.done()]
             profiles = [p for p in profiles if p.name not in result.finished_elsewhere]
             if profiles:
-                overrides = worker_settings(cluster, url, profiles)
+                settings = {**(overrides or {}), **worker_settings(cluster, url, profiles)}
                 result.crawl = run_spiders(
-                    profiles, db_path, proxy, log_file, overrides, DistributedBureauSpider
+                    profiles, db_path, proxy, log_file, settings, DistributedBureauSpider
                 )
                 result.crawl.skipped = skipped
         finally:

@@ -22,7 +22,7 @@ import redis
 from crawler.distributed import codec
 from crawler.samplesites.server import SampleServer
 from tests.crawler.test_crawl_errors import closed_port, one_line_error
-from tests.redis_server import redis_server
+from tests.redis_server import redis_process, redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CONCURRENCY = 2
@@ -206,3 +206,23 @@ def test_redis_unreachable_at_start_is_one_line_and_exit_4(command, tmp_path):
     assert result.returncode == 4
     assert "cannot reach Redis at redis://127.0.0.1:" in one_line_error(result)
     assert not (tmp_path / "a.db").exists()
+
+
+def test_redis_lost_mid_crawl_stops_worker_and_writer_with_one_line_exit_1(profiles, tmp_path):
+    db = tmp_path / "gongkai.db"
+    server = SampleServer(port=0, latency=0.05).start_in_thread()
+    try:
+        with redis_process(tmp_path) as (process, url):
+            writer = start("writer", "--redis", url, "--db", str(db))
+            worker = start(*crawl_args(profiles, server.url, db), "--redis", url)
+            wait_for_leases(redis.Redis.from_url(url), server)
+            process.kill()
+            stopped = [finish(worker, timeout=120), finish(writer, timeout=120)]
+    finally:
+        server.stop()
+    for result in stopped:
+        assert result.returncode == 1, result.stderr
+        assert "lost Redis mid-crawl" in one_line_error(result)
+    # Whole batches only: what the writer committed is a consistent archive.
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
