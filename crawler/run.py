@@ -154,10 +154,12 @@ def run_spiders(
     proxy: str = "",
     log_file: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    spider_cls: type[BureauSpider] = BureauSpider,
 ) -> CrawlRun:
     """Run the bureau spider once per profile, in this process; returns per-site counts.
 
     No lock and no post-crawl steps: ``crawl_archive`` adds those (benchmarks call this).
+    A distributed worker (crawler.distributed.worker) passes its own spider class.
     """
     settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", log_file is not None, priority="cmdline")
@@ -166,7 +168,7 @@ def run_spiders(
         logging.getLogger("scrapy").setLevel(logging.WARNING)
     crawlers = []
     for profile in profiles:
-        crawler = process.create_crawler(BureauSpider)
+        crawler = process.create_crawler(spider_cls)
         crawlers.append((profile, crawler))
         process.crawl(crawler, profile=profile)
     started = time.monotonic()

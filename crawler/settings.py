@@ -38,12 +38,18 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.warc.WarcCaptureMiddleware": 950,
     # Next to RetryMiddleware (550): holds a retried 429/503 until its Retry-After.
     "crawler.politeness.BackoffMiddleware": 560,
+    # Distributed workers only (REDIS_ENABLED): exchanges to the writer instead of WARC files,
+    # then per-host leases for the whole cluster, last before the wire.
+    "crawler.distributed.outbox.ShippingWarcMiddleware": 951,
+    "crawler.distributed.hostlease.HostLeaseMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
     "pipeline.stages.ExtractStage": 300,
     "pipeline.stages.AttachmentStage": 400,
     "pipeline.stages.ArchiveStage": 800,
+    # Distributed workers only (REDIS_ENABLED, with ARCHIVE_ENABLED off): items to the writer.
+    "crawler.distributed.outbox.ShipStage": 810,
 }
 
 EXTRACT_ENABLED = True
@@ -68,3 +74,16 @@ POLITENESS_BACKOFF_BASE = 5.0
 POLITENESS_BACKOFF_MAX = 600.0
 # Set by `gongkai demo` and tests: all requests go through the local sample-site server.
 GONGKAI_PROXY = ""
+
+# Distributed crawls (crawler.distributed; `gongkai crawl --redis URL`, `gongkai writer`):
+# set by crawler.distributed.worker, off for a single-process crawl.
+REDIS_ENABLED = False
+REDIS_URL = ""
+REDIS_KEY_PREFIX = "gongkai"
+REDIS_WORKER_ID = ""
+# Seconds between looks at the shared frontier while a worker has nothing to fetch.
+REDIS_POLL_INTERVAL = 0.1
+# Messages waiting for the writer before workers hold items back (Redis memory).
+REDIS_OUTBOX_MAX = 2000
+# Each profile's concurrency and delay per host for the whole cluster, not per worker.
+REDIS_HOST_LEASES_ENABLED = True

@@ -83,12 +83,16 @@ def _header_pairs(headers: Any, dropped: set[str] = frozenset()) -> list[tuple[s
 
 def request_head(request: Request) -> StatusAndHeaders:
     """Origin-form request line plus headers, as archival replay tools expect."""
+    return StatusAndHeaders(*_request_line_and_headers(request), is_http_request=True)
+
+
+def _request_line_and_headers(request: Request) -> tuple[str, list[tuple[str, str]]]:
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     pairs = _header_pairs(request.headers)
     if not any(name.lower() == "host" for name, _ in pairs):
         pairs.insert(0, ("Host", parts.netloc))
-    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", pairs, is_http_request=True)
+    return f"{request.method} {target} HTTP/1.1", pairs
 
 
 def response_head(response: Response) -> StatusAndHeaders:
@@ -99,6 +103,40 @@ def response_head(response: Response) -> StatusAndHeaders:
     protocol = response.protocol or "HTTP/1.1"
     pairs = _header_pairs(response.headers, DROPPED_RESPONSE_HEADERS)
     return StatusAndHeaders(f"{response.status} {reason}".strip(), pairs, protocol=protocol)
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as plain data: what the records are built from, wherever that happens.
+
+    A single-process crawl builds it and writes it at once; a distributed worker ships it to the
+    writer (crawler.distributed), the only process that writes WARC files.
+    """
+
+    url: str
+    date: str
+    request_line: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status_line: str
+    protocol: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    ip: str | None = None
+
+
+def exchange_of(request: Request, response: Response, date: str | None = None) -> Exchange:
+    """The exchange of ``request`` and ``response`` as they passed this middleware."""
+    head = response_head(response)
+    request_line, request_headers = _request_line_and_headers(request)
+    ip = getattr(response, "ip_address", None)
+    return Exchange(
+        url=response.url, date=date or warc_date(),
+        request_line=request_line, request_headers=request_headers,
+        request_body=request.body or b"", status_line=head.statusline, protocol=head.protocol,
+        response_headers=head.headers, body=response.body or b"",
+        ip=None if ip is None else str(ip),
+    )  # fmt: skip
 
 
 class _NoFlush(io.RawIOBase):
@@ -181,14 +219,18 @@ class WarcFileWriter:
         self, request: Request, response: Response, date: str | None = None
     ) -> dict[str, Any]:
         """Write the request and its response (or a revisit); return the response's pointer."""
+        return self.write(exchange_of(request, response, date))
+
+    def write(self, exchange: Exchange) -> dict[str, Any]:
+        """Write one exchange's response (or revisit) and request records; return the pointer."""
         if self._file is None or self._file.tell() >= self.max_size:
             self.rotate()
-        date = date or warc_date()
-        body = response.body or b""
+        date, body, url = exchange.date, exchange.body, exchange.url
         digest = payload_digest(body)
-        url = response.url
         earlier = self.seen.get(url)
-        http_headers = response_head(response)
+        http_headers = StatusAndHeaders(
+            exchange.status_line, exchange.response_headers, protocol=exchange.protocol
+        )
         if body and earlier is not None and earlier.digest == digest:
             record = self._builder.create_revisit_record(
                 url, digest, url, earlier.date, http_headers=http_headers,
@@ -202,17 +244,18 @@ class WarcFileWriter:
                 warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest},
             )  # fmt: skip
             kind = "response"
-        ip = getattr(response, "ip_address", None)
-        if ip is not None:
-            record.rec_headers.add_header("WARC-IP-Address", str(ip))
+        if exchange.ip is not None:
+            record.rec_headers.add_header("WARC-IP-Address", exchange.ip)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset, length = self._append(record)
         if kind == "response" and body:
             self.seen[url] = Seen(digest, date, record_id)
-        req_body = request.body or b""
+        request_head = StatusAndHeaders(
+            exchange.request_line, exchange.request_headers, is_http_request=True
+        )
         req_record = self._builder.create_warc_record(
-            url, "request", payload=io.BytesIO(req_body), length=len(req_body),
-            http_headers=request_head(request),
+            url, "request", payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body), http_headers=request_head,
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
         )  # fmt: skip
         self._append(req_record)
@@ -220,6 +263,11 @@ class WarcFileWriter:
             "file": self._file_name(), "offset": offset, "length": length,
             "record_id": record_id, "type": kind, "payload_digest": digest, "date": date,
         }  # fmt: skip
+
+    def flush(self) -> None:
+        """Hand buffered records to the OS (the distributed writer does so before each commit)."""
+        if self._file is not None:
+            self._file.flush()
 
     def rotate(self) -> None:
         self.close()
@@ -254,6 +302,8 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
+        if settings.getbool("REDIS_ENABLED"):  # a worker: the writer writes its exchanges
+            raise NotConfigured("REDIS_ENABLED: crawler.distributed.outbox ships exchanges")
         db_path = settings.get("ARCHIVE_DB_PATH")
         directory = Path(settings.get("WARC_DIR") or default_warc_dir(db_path))
         max_size = settings.getint("WARC_MAX_SIZE")

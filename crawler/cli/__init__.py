@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("crawler.cli.replay", "replay"),
     "sample-sites": ("crawler.cli.samplesites", "sample_sites"),
     "scorecard": ("crawler.cli.scorecard", "scorecard"),
+    "writer": ("crawler.cli.writer", "writer"),
 }
 
 

@@ -7,8 +7,13 @@ browsers). Pages are read into memory once at start. A host that is not a sample
 
     server = serve(port=0)        # running in a background thread
     server.url                    # http://127.0.0.1:<port> — use as the HTTP proxy
-    server.requests               # [{method, url, host, path, status, time, form}, ...]
+    server.requests               # [{method, url, host, path, status, time, form, data, active}, ...]
+    server.max_active             # {host: most requests it was answering at one moment}
     server.stop()
+
+``latency`` (seconds) delays every answer, as a slow county server would; ``active`` in the log is
+how many requests the host was answering when this one arrived (itself included), so a test can
+show that a crawl never asked one site for more at once than its profile allows.
 """
 
 from __future__ import annotations
@@ -137,12 +142,16 @@ class SampleServer:
         root: Path = SITES_DIR,
         log_path: Path | None = None,
         overrides: dict | None = None,
+        latency: float = 0.0,
     ):
         self.port, self.root, self.log_path = port, root, log_path
+        self.latency = latency
         # (host, path) -> crawler.samplesites.mutate.Override: mutation mode's odd answers.
         self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
         self.requests: list[dict] = []
+        self.active: dict[str, int] = {}
+        self.max_active: dict[str, int] = {}
         self._gzipped: dict[tuple[str, str], bytes] = {}
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -211,6 +220,18 @@ class SampleServer:
         absolute = request.url.is_absolute() and "://" in request.raw_path
         host = (request.url.host if absolute else request.host.split(":")[0]) or ""
         host = host.lower()
+        active = self.active[host] = self.active.get(host, 0) + 1
+        self.max_active[host] = max(self.max_active.get(host, 0), active)
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            return await self._answer(request, host, absolute, active)
+        finally:
+            self.active[host] -= 1
+
+    async def _answer(
+        self, request: web.Request, host: str, absolute: bool, active: int
+    ) -> web.StreamResponse:
         path = request.url.path
         site = self.sites.get(host)
         form: dict = {}
@@ -225,7 +246,7 @@ class SampleServer:
             if request.method == "POST":
                 form = dict(await request.post())
             response = self._respond(request, host, site, path, form)
-        self._record(request, host, path, response.status, absolute, form)
+        self._record(request, host, path, response.status, absolute, active, form)
         if path in CHUNKED_PATHS and request.method == "GET" and response.status == 200:
             return await self._chunked(request, response)
         return response
@@ -301,6 +322,7 @@ class SampleServer:
         path: str,
         status: int,
         absolute: bool,
+        active: int,
         data: dict | None = None,
     ) -> None:
         query = request.rel_url.raw_query_string  # as sent, still percent-encoded
@@ -313,6 +335,7 @@ class SampleServer:
             "time": time.time(),
             "form": "absolute" if absolute else "origin",
             "data": {k: str(v) for k, v in (data or {}).items()},  # a POST's form fields
+            "active": active,
             # The client's port tells requests on one keep-alive connection from new ones.
             "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
             if request.transport
@@ -329,8 +352,9 @@ def serve(
     root: Path = SITES_DIR,
     log_path: Path | None = None,
     overrides: dict | None = None,
+    latency: float = 0.0,
 ) -> SampleServer:
     """Start the sample sites in a background thread and return the running server."""
     return SampleServer(
-        port=port, root=root, log_path=log_path, overrides=overrides
+        port=port, root=root, log_path=log_path, overrides=overrides, latency=latency
     ).start_in_thread()

@@ -282,3 +282,19 @@ def test_kaipu_list_parks_its_rows_and_pager_in_a_comment(server, manifest):
     text = via_proxy(server, url)[2].decode("utf-8")
     comment = text.split("<!--", 1)[1].split("-->", 1)[0]
     assert "createPageHTML('page_div'," in comment and ".shtml" in comment
+
+
+def test_latency_and_concurrent_requests_per_host_are_recorded():
+    import concurrent.futures
+
+    slow = serve(port=0, latency=0.3)
+    try:
+        urls = [f"http://{UTF8_TRS}/zwgk/zcjd/", f"http://{UTF8_TRS}/xwzx/gzdt/", f"http://{GBK}/"]
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            statuses = [r[0] for r in pool.map(lambda u: via_proxy(slow, u), urls)]
+    finally:
+        slow.stop()
+    assert statuses == [200, 200, 200]
+    # The two requests for one host overlapped for the 0.3 s latency; the other host saw one.
+    assert slow.max_active == {UTF8_TRS: 2, GBK: 1}
+    assert sorted(r["active"] for r in slow.requests if r["host"] == UTF8_TRS) == [1, 2]
