@@ -43,7 +43,14 @@ KNOWN_KEYS = {
     "notes",
     "revisit",
     "attachments",
+    "render",
+    "pages",
 }
+# When to fetch a page in a real browser (crawler.render): never, on a recognised JavaScript
+# challenge (the default), or always.
+RENDER_MODES = ("never", "on_challenge", "always")
+# Per-page download limit for list and document pages (profile ``pages: {max_bytes: N}``).
+DEFAULT_PAGE_MAX_BYTES = 20_000_000
 # Per-file download limit for attachments (profile ``attachments: {max_bytes: N}``).
 DEFAULT_ATTACHMENT_MAX_BYTES = 50_000_000
 SELECTOR_FIELDS = {"title", "body", "published_at", "agency", "column", "index_no", "doc_no"}
@@ -77,6 +84,8 @@ class Profile:
     exercised_offline: bool = False
     notes: str = ""
     attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
+    page_max_bytes: int = DEFAULT_PAGE_MAX_BYTES
+    render: str = "on_challenge"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -217,6 +226,13 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         raise _fail(path, f"attachments.{key}", "unknown field")
     limit = DEFAULT_ATTACHMENT_MAX_BYTES
     max_bytes = _number(attachments, "max_bytes", path, "attachments.max_bytes", int, limit)
+    pages = _section(data, "pages", path)
+    for key in sorted(set(pages) - {"max_bytes"}):
+        raise _fail(path, f"pages.{key}", "unknown field")
+    page_max = _number(pages, "max_bytes", path, "pages.max_bytes", int, DEFAULT_PAGE_MAX_BYTES)
+    render = data.get("render", "on_challenge")
+    if render not in RENDER_MODES:
+        raise _fail(path, "render", f"{render!r} is not one of {', '.join(RENDER_MODES)}")
     encoding = data.get("encoding")
     if encoding is not None:
         import codecs
@@ -250,6 +266,8 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         exercised_offline=bool(data.get("exercised_offline", False)),
         notes=str(data.get("notes") or ""),
         attachment_max_bytes=max_bytes,
+        page_max_bytes=page_max,
+        render=render,
         raw=data,
     )
 

@@ -205,9 +205,13 @@ class WarcFileWriter:
         ip = getattr(response, "ip_address", None)
         if ip is not None:
             record.rec_headers.add_header("WARC-IP-Address", str(ip))
+        if "browser" in response.flags:  # crawler.render: Chromium's view, body decoded
+            record.rec_headers.add_header("WARC-Gongkai-Fetched-Via", "browser")
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset, length = self._append(record)
-        if kind == "response" and body:
+        if kind == "response" and body and 200 <= response.status < 300:
+            # Only a 2xx is sure to become a capture: a 5xx or 429 may be retried, and a
+            # revisit must never refer to a record no capture points at.
             self.seen[url] = Seen(digest, date, record_id)
         req_body = request.body or b""
         req_record = self._builder.create_warc_record(

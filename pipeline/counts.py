@@ -24,6 +24,8 @@ class CrawlCounts:
     bytes: int = 0
     not_modified: int = 0
     errors: int = 0  # captures kept with an error and no document, whatever the cause
+    browser_fetches: int = 0  # pages fetched in Chromium (crawler.render)
+    needs_browser: int = 0  # challenges left blocked because no Chromium is installed
     events: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +44,8 @@ class CrawlCounts:
             bytes=stats.get("downloader/response_bytes", stats.get("archive/bytes", 0)),
             not_modified=stats.get("gongkai/not_modified", 0),
             errors=stats.get("archive/error", 0),
+            browser_fetches=stats.get("render/browser_fetches", 0),
+            needs_browser=stats.get("render/needs_browser", 0),
             events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},
         )
 

@@ -85,7 +85,7 @@ def signatures(path: Path = SIGNATURES) -> dict[str, Any]:
     """The verdict signatures (``pipeline/signatures.yml``), read and compiled once."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for entry in data["challenges"]:
-        for key in ("patterns", "empty_patterns"):
+        for key in ("patterns", "empty_patterns", "phrases"):
             entry[key] = [re.compile(p, re.IGNORECASE) for p in entry.get(key, [])]
     soft = data["soft_404"]
     soft["headline_patterns"] = [re.compile(p, re.I) for p in soft["headline_patterns"]]
@@ -162,7 +162,7 @@ def _challenge(status: int | None, headers: Mapping[str, str], page: _Page) -> C
             p.search(page.head) for p in entry["empty_patterns"]
         ):
             return found
-        if short and _has_phrase(page, entry.get("phrases", ())):
+        if short and _has_phrase(page, entry["phrases"]):
             return found
     return None
 
@@ -170,8 +170,7 @@ def _challenge(status: int | None, headers: Mapping[str, str], page: _Page) -> C
 def _has_phrase(page: _Page, phrases: Any) -> bool:
     lines = [b for b in page.blocks if len(b) <= signatures()["message_max"]]
     script = page.head if page.scripts and not page.text else ""  # alert('请输入验证码')
-    where = [w.lower() for w in (page.title, script, *lines)]
-    return any(p.lower() in w for p in phrases for w in where)
+    return any(p.search(w) for p in phrases for w in (page.title, script, *lines))
 
 
 def _edge_page(page: _Page) -> str | None:
@@ -262,8 +261,10 @@ def failure_verdict(status: int | None, error: str | None) -> Verdict:
         return Verdict(UNREACHABLE, text[:200])
     if status == 304:
         return Verdict(NOT_MODIFIED)
-    if 300 <= status < 400:  # a redirect we did not follow (off-domain, or no Location)
-        return Verdict(ERROR, (error or f"HTTP {status} redirect not followed")[:200])
+    if 300 <= status < 400:  # a redirect not followed: off the allowed domains, a loop…
+        reason = (error or f"HTTP {status} redirect not followed")[:200]
+        named = next((f for f in data["failures"] if f["pattern"].search(reason)), None)
+        return Verdict(named["outcome"] if named else ERROR, reason)
     if status in data["statuses"]["missing"]:
         return Verdict(MISSING, f"HTTP {status}")
     if status in data["statuses"]["blocked"]:
@@ -286,10 +287,10 @@ def observe(
 ) -> Verdict:
     """The outcome of one fetch of a document page, as evidence about that page."""
     verdict = failure_verdict(status, error)
-    if body_text and status is not None and verdict.outcome != MISSING:
+    if (body_text or headers) and status is not None and verdict.outcome != MISSING:
         # The body names what the status cannot: 加速乐's 521, Aliyun's 405, a 500 that says
         # the page was deleted. A 404/410 stays what it says; a 403 is not read as a removal.
-        page = page_verdict(body_text, url, final_url, status, headers)
+        page = page_verdict(body_text or "", url, final_url, status, headers)
         if page.outcome == BLOCKED and verdict.outcome != NOT_MODIFIED:
             return page
         if page.outcome == MISSING and (verdict.outcome == OK or status >= 500):

@@ -19,6 +19,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from archive.store import ArchiveWriter
@@ -107,7 +108,8 @@ class AttachmentStage:
         key = hashlib.sha256(body).hexdigest()
         reading = self.readings.get(key)
         if reading is None:
-            reading = await deferToThread(_READER.read, body)
+            # maybe_deferred_to_future: awaitable under the asyncio reactor as well as epoll.
+            reading = await maybe_deferred_to_future(deferToThread(_READER.read, body))
             if len(self.readings) >= self.CACHE_SIZE:
                 self.readings.pop(next(iter(self.readings)))
             self.readings[key] = reading
@@ -191,7 +193,8 @@ class ArchiveStage:
         outcome = write_page(self.writer, data, row)
         self.stats.inc_value(f"archive/{outcome}")
         self.stats.inc_value("archive/bytes", len(data.get("body") or b""))
-        if (data.get("status") or 0) >= 400:
+        if (data.get("status") or 0) >= 400 and not data.get("followed_up"):
+            # A challenge fetched again (in the browser) is answered by that later capture.
             self.stats.inc_value("archive/http_errors")
         return item
 

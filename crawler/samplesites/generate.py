@@ -206,7 +206,9 @@ def generate(
         shutil.rmtree(out_dir)
     for host, site in sites.items():
         entry = profiles_of(site)
-        w = Writer(site, env, list(sites))
+        # Footers link the other sample hosts, except those behind a challenge: their pages
+        # would change whenever one is added (and a crawler never follows a footer anyway).
+        w = Writer(site, env, [h for h in sites if not sites[h].config.get("challenge")])
         (render_lonsun if site.platform == "lonsun" else render_trs)(w, entry)
         charset = site.config.get("declared_charset", "utf-8")
         w.page("_404.html", "not_found.html", charset=charset)
@@ -218,6 +220,8 @@ def generate(
             k: site.config.get(k)
             for k in ("platform", "encoding", "declared_charset", "content_type")
         }
+        if site.config.get("challenge"):  # which JavaScript challenge the server puts in front
+            info["challenge"] = site.config["challenge"]
         (out_dir / host / "_site.json").write_text(
             json.dumps(info, indent=1, sort_keys=True) + "\n"
         )

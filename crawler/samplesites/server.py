@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from crawler.samplesites.challenge import Challenges
+
 SITES_DIR = Path(__file__).with_name("sites")
 logger = logging.getLogger(__name__)
 TYPES = {
@@ -99,6 +101,7 @@ class SampleServer:
         # (host, path) -> crawler.samplesites.mutate.Override: mutation mode's odd answers.
         self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
+        self.challenges = Challenges()  # hosts whose _site.json names a challenge
         self.requests: list[dict] = []
         self._gzipped: dict[tuple[str, str], bytes] = {}
         self._runner: web.AppRunner | None = None
@@ -177,6 +180,10 @@ class SampleServer:
             response = web.Response(status=502, text="502 Bad Gateway: not a sample site\n")
         elif (host, path) in self.overrides:
             response = await self._override(self.overrides[(host, path)])
+        elif site.info.get("challenge") and (
+            gate := self.challenges.gate(site.info["challenge"], dict(request.cookies))
+        ):
+            response = gate
         else:
             response = self._respond(request, host, site, path)
         self._record(request, host, path, response.status, absolute)
