@@ -60,25 +60,33 @@ def normalise_space(text: str) -> str:
 
 
 def _walk(element: etree._Element, out: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag.lower() in SKIP_TAGS:  # comments, processing instructions, code
-        if element.tail:
-            out.append(element.tail)
-        return
-    tag = tag.lower()
-    block = tag in BLOCK_TAGS
-    if block:
-        out.append(_BREAK)
-    if element.text:
-        out.append(element.text)
-    for child in element:
-        _walk(child, out)
-    if block:
-        out.append(_BREAK)
-    elif tag in CELL_TAGS:
-        out.append(" ")
-    if element.tail:
-        out.append(element.tail)
+    """Append the text of ``element`` and its tail to ``out``, marking block breaks.
+
+    Iterative, not recursive: a page of 10,000 nested elements (seen on hostile sites) would
+    exceed Python's recursion limit.
+    """
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        if leaving:
+            if tag in BLOCK_TAGS:
+                out.append(_BREAK)
+            elif tag in CELL_TAGS:
+                out.append(" ")
+            if node.tail:
+                out.append(node.tail)
+            continue
+        if tag is None or tag in SKIP_TAGS:  # comments, processing instructions, code
+            if node.tail:
+                out.append(node.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            out.append(_BREAK)
+        if node.text:
+            out.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
 
 
 def paragraphs(element: etree._Element) -> list[str]:

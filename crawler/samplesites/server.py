@@ -27,6 +27,8 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from crawler.samplesites.challenge import Challenges
+from crawler.samplesites.hostile import HOST as HOSTILE_HOST
+from crawler.samplesites.hostile import HostileSite
 
 SITES_DIR = Path(__file__).with_name("sites")
 logger = logging.getLogger(__name__)
@@ -102,6 +104,7 @@ class SampleServer:
         self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
         self.challenges = Challenges()  # hosts whose _site.json names a challenge
+        self.hostile = HostileSite(self.challenges)  # hostile.sample.test: the hostile corpus
         self.requests: list[dict] = []
         self._gzipped: dict[tuple[str, str], bytes] = {}
         self._runner: web.AppRunner | None = None
@@ -173,7 +176,9 @@ class SampleServer:
         host = host.lower()
         path = request.url.path
         site = self.sites.get(host)
-        if site is None:
+        if host == HOSTILE_HOST:
+            response = await self.hostile.respond(request)
+        elif site is None:
             logger.warning(
                 "sample-sites: refused request for unknown host %s (%s)", host, request.raw_path
             )
