@@ -13,8 +13,10 @@ order and header-name case are reconstructed by Scrapy/Twisted, not copied from 
 
 Each record is one gzip member; files rotate at ``WARC_MAX_SIZE``; a payload identical to the
 last one seen at the same URL (this run or an earlier one in the archive) becomes a ``revisit``
-record (profile identical-payload-digest). Writes are buffered and never fsync'ed: the WARC
-is flushed when the spider closes, like the archive's batched SQLite writes.
+record (profile identical-payload-digest). Each record (one gzip member, written in one call)
+is handed to the operating system before its response goes on to the spider, so before any
+capture row pointing at it can be committed: a killed crawl leaves no committed row pointing
+past the end of its WARC file. Never fsync'ed, like the archive's SQLite writes.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from crawler import settings as defaults
 logger = logging.getLogger(__name__)
 
 SOFTWARE = "gongkai/0.1 (Scrapy; warcio)"
-BUFFER_SIZE = 1 << 20
+BUFFER_SIZE = 1 << 20  # holds one record at most between flushes
 # Hop-by-hop framing already undone by Twisted: keeping it would misdescribe the payload.
 DROPPED_RESPONSE_HEADERS = {"transfer-encoding"}
 
@@ -167,6 +169,7 @@ class WarcFileWriter:
         member = compressor.compress(sink.buffer.getvalue()) + compressor.flush()
         offset = self._file.tell()
         self._file.write(member)
+        self._file.flush()  # to the OS now: its capture row may be committed next (soak test)
         return offset, len(member)
 
     def _file_name(self) -> str:

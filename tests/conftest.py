@@ -16,6 +16,7 @@ import pytest
 
 from crawler.samplesites.server import SampleServer
 from tests.gongkai_cli import gongkai
+from tests.tools import SAMPLES_EXIT
 
 
 @dataclass
@@ -41,12 +42,12 @@ def sample_server():
 def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
     db = tmp_path_factory.mktemp("sample-crawl") / "gongkai.db"
     first = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == SAMPLES_EXIT, first.stderr
     with sqlite3.connect(db) as conn:
         after_first = {
             table: conn.execute(f"select count(*) from {table}").fetchone()[0]
             for table in ("documents", "captures")
         }
     second = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == SAMPLES_EXIT, second.stderr
     return SampleCrawl(db, sample_server, first, second, after_first)

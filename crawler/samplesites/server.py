@@ -263,6 +263,8 @@ class SampleServer:
             "status": status,
             "time": time.time(),
             "form": "absolute" if absolute else "origin",
+            # Chromium sends Upgrade-Insecure-Requests on a navigation, Scrapy never does.
+            "browser": "Upgrade-Insecure-Requests" in request.headers,
             # The client's port tells requests on one keep-alive connection from new ones.
             "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
             if request.transport
