@@ -7,7 +7,7 @@ browsers). Pages are read into memory once at start. A host that is not a sample
 
     server = serve(port=0)        # running in a background thread
     server.url                    # http://127.0.0.1:<port> — use as the HTTP proxy
-    server.requests               # [{method, url, host, path, status, time, form}, ...]
+    server.requests               # [{method, url, host, path, status, time, form, browser}, ...]
     server.stop()
 """
 
