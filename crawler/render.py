@@ -25,13 +25,11 @@ Chromium is launched by Playwright from its ``executable_path`` with a fresh tem
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import logging
 import os
 import shutil
-import weakref
 from dataclasses import dataclass, field
 from http.cookiejar import Cookie
 from typing import Any
@@ -43,9 +41,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from pipeline.encoding import decode_html, header_charset
 from pipeline.soft404 import NEEDS_BROWSER, challenge_of
-from pipeline.urls import within_domains
 
 logger = logging.getLogger(__name__)
 
@@ -115,120 +111,6 @@ def playwright_settings(chromium: str, user_agent: str, timeout: float) -> dict:
 
 
 @dataclass
-class _Watch:
-    """One page's main-frame document responses, as they arrive (runtime only, not in meta)."""
-
-    responses: list[tuple[dict, asyncio.Task]] = field(default_factory=list)
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-# Per page, while it is open: its responses and the request's state (weak: pages close).
-_WATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_STATE_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-async def init_page(page: Any, request: Request) -> None:
-    """Before navigation: keep the browser on the profile's domains; watch document responses."""
-    state = request.meta[STATE]
-    allowed = state["allowed_domains"]
-    watch = _WATCHES[page] = _Watch()
-    _STATE_OF[page] = state
-
-    async def route(route: Any, browser_request: Any) -> None:
-        if within_domains(browser_request.url, allowed):
-            await route.fallback()
-        else:
-            state["aborted"].append(browser_request.url)
-            await route.abort("blockedbyclient")
-
-    def on_response(response: Any) -> None:
-        if response.frame != page.main_frame or response.request.resource_type != "document":
-            return
-        if 300 <= response.status < 400:  # a hop of a redirect chain, not an answer
-            return
-        entry = {"url": response.url, "status": response.status}
-        watch.responses.append((entry, asyncio.ensure_future(_read(response, entry))))
-        watch.arrived.set()
-
-    await page.route("**/*", route)
-    page.on("response", on_response)
-
-
-async def _read(response: Any, entry: dict) -> None:
-    entry["headers"], entry["body"] = {}, None
-    try:
-        entry["headers"] = await response.all_headers()
-        entry["body"] = await response.body()
-    except Exception:  # the page moved on before Chromium handed it over: keep what we have
-        pass
-
-
-async def settle(page: Any) -> None:
-    """Page method: wait until the page answers with something that is not a challenge.
-
-    Each main-frame document response is judged by ``pipeline.soft404.challenge_of``; the first
-    that is not a challenge is the answer. The challenges before it are kept. The browser gives
-    up after ``max_challenges`` challenges or ``timeout`` seconds; then the page is sent to
-    about:blank, so no script keeps reloading it while scrapy-playwright closes it.
-    """
-    watch = _WATCHES[page]
-    state = _STATE_OF[page]
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + state["timeout"]
-    index, why = 0, None
-    while why is None:
-        while index >= len(watch.responses) and why is None:
-            watch.arrived.clear()
-            try:
-                await asyncio.wait_for(watch.arrived.wait(), max(deadline - loop.time(), 0))
-            except TimeoutError:
-                why = f"no answer past the challenge within {state['timeout']:g}s"
-        if why:
-            break
-        entry, reading = watch.responses[index]
-        index += 1
-        try:
-            await asyncio.wait_for(reading, max(deadline - loop.time(), 0.1))
-        except TimeoutError:
-            entry.setdefault("headers", {})
-            entry.setdefault("body", None)
-        text = decode_html(entry["body"], header_charset(entry["headers"]), None).text if entry[
-            "body"
-        ] else ""  # fmt: skip
-        found = challenge_of(entry["status"], entry["headers"], text)
-        if found is None and entry["body"] is not None:
-            state["final"], state["passed"] = entry, True
-            break
-        state["challenges"].append(entry)
-        if len(state["challenges"]) > state["max_challenges"]:
-            why = "answered the challenge again after the browser ran it"
-    if why:
-        state["passed"], state["why"] = False, why
-        state["final"] = state["challenges"][-1] if state["challenges"] else None
-        if state["challenges"]:
-            state["challenges"] = state["challenges"][:-1]
-    state["cookies"] = await page.context.cookies()
-    await _stop(page)
-
-
-async def _stop(page: Any) -> None:
-    """No more navigation: a challenge script may go on reloading the page. Every request is
-    aborted from now on, and the page is parked on about:blank (retried: a reload already
-    under way can interrupt the first try)."""
-
-    async def abort(route: Any, _request: Any) -> None:
-        await route.abort("blockedbyclient")
-
-    await page.route("**/*", abort)
-    for _ in range(3):
-        try:
-            await page.goto("about:blank")
-            return
-        except Exception:  # interrupted by a navigation the script started: try again
-            await asyncio.sleep(0.05)
-
-
-@dataclass
 class RenderPolicy:
     """Whether and how one spider uses the browser; clearances earned per host."""
 
@@ -255,10 +137,12 @@ class RenderPolicy:
         """Request meta for a fetch through the browser (plain data but for the PageMethod)."""
         from scrapy_playwright.page import PageMethod
 
+        from crawler.render_page import settle
+
         return {
             "playwright": True,
             "playwright_page_goto_kwargs": {"wait_until": "commit", "timeout": self.timeout * 1000},
-            "playwright_page_init_callback": "crawler.render.init_page",
+            "playwright_page_init_callback": "crawler.render_page.init_page",
             "playwright_page_methods": [PageMethod(settle)],
             STATE: {
                 "allowed_domains": list(self.allowed_domains), "timeout": self.timeout,
@@ -266,12 +150,14 @@ class RenderPolicy:
             },
         }  # fmt: skip
 
-    def browser_request(self, request: Request) -> Request:
-        self._inc("browser_fetches")
+    def browser_request(self, request: Request, again: bool = True) -> Request:
+        """``request`` through the browser; ``again``: its URL was fetched already (a challenge),
+        so it must pass the duplicate filter, and it goes first."""
         meta = {k: v for k, v in request.meta.items() if k in ("kind", "column")}
         return request.replace(
-            meta={**meta, **self.browser_meta()}, dont_filter=True, priority=request.priority + 10
-        )
+            meta={**meta, **self.browser_meta()}, dont_filter=again or request.dont_filter,
+            priority=request.priority + (10 if again else 0),
+        )  # fmt: skip
 
     def after(self, response: Response) -> tuple[Request | None, str | None]:
         """What to do after a response: (a request to send next or None, a render note)."""
@@ -358,6 +244,7 @@ class BrowserCaptureMiddleware:
             return response
         policy = self._policy()
         stats = self.crawler.stats
+        stats.inc_value("render/browser_fetches")
         stats.inc_value("render/passed" if state.get("passed") else "render/not_passed")
         stats.inc_value("render/offsite_aborted", len(state.get("aborted", [])))
         if state.get("passed") and state.get("cookies"):

@@ -91,7 +91,7 @@ class BureauSpider(scrapy.Spider):
             url, callback=callback, errback=self.on_failure, meta=meta,
             headers=self.revisit.headers(url),
         )  # fmt: skip
-        return self.render.browser_request(request) if self.render.always else request
+        return self.render.browser_request(request, again=False) if self.render.always else request
 
     def on_idle(self) -> None:
         """Before closing, fetch known pages the lists no longer link: delisted, or gone?"""
@@ -126,37 +126,42 @@ class BureauSpider(scrapy.Spider):
             render_note=render_note or response.meta.get("render_note"),
         )
 
-    def _challenged(self, response: Response, kind: str) -> Iterator[PageItem | Request]:
-        """The response as a capture; on a challenge a browser can pass, the browser fetch.
+    def _captures(self, response: Response, kind: str) -> tuple[list[PageItem], Request | None]:
+        """The response's captures, and the request that fetches its URL again, if any.
 
-        A browser fetch also brings the challenges Chromium was shown on the way: each is kept
-        as a capture of its own, before the answer.
+        A challenge a browser can pass is kept as it came and its URL fetched again: in the
+        browser, or plainly once the browser has earned the host's cookie (``followed_up``; the
+        request may also wait for a browser already at work, then None comes back). A browser
+        fetch brings the challenges Chromium was shown on the way: each a capture of its own.
         """
-        for seen in (response.meta.get(STATE) or {}).get("challenge_captures", []):
-            yield PageItem(
-                profile=self.profile.name, kind=kind, url=seen["url"], final_url=seen["url"],
-                status=seen["status"], headers=seen["headers"] or {}, body=seen["body"],
+        items = [
+            PageItem(
+                profile=self.profile.name,
+                kind=kind,
+                url=seen["url"],
+                final_url=seen["url"],
+                status=seen["status"],
+                headers=seen["headers"] or {},
+                body=seen["body"],
                 fetched_at=utc_now(precise=True),
                 error=f"HTTP {seen['status']}" if seen["status"] >= 400 else None,
-                column=response.meta.get("column"), warc=seen.get("warc"), fetched_via="browser",
+                column=response.meta.get("column"),
+                warc=seen.get("warc"),
+                fetched_via="browser",
                 render_note="shown to the browser before the page",
             )  # fmt: skip
+            for seen in (response.meta.get(STATE) or {}).get("challenge_captures", [])
+        ]
         follow, note = self.render.after(response)
         item = self._item(response, kind, note)
         item.followed_up = note in FOLLOWED_UP
-        yield item
-        if follow is not None:
-            yield follow
+        return [*items, item], follow
 
     def parse_list(self, response: Response) -> Iterator[PageItem | Request]:
-        follow = None
-        for out in self._challenged(response, response.meta.get("kind", "list")):
-            if isinstance(out, Request):
-                follow = out
-            else:
-                yield out
-        if follow is not None:  # the list is read from the browser's answer instead
-            yield follow
+        items, follow = self._captures(response, response.meta.get("kind", "list"))
+        yield from items
+        if items[-1].followed_up:  # the list is read from the answer to the fetch again
+            yield from [follow] if follow else []
             return
         try:
             if response.status == 304:  # unchanged since the archived copy: follow that copy
@@ -188,14 +193,10 @@ class BureauSpider(scrapy.Spider):
     def parse_detail(self, response: Response) -> Iterator[PageItem | Request]:
         if response.status == 304:
             self.crawler.stats.inc_value("gongkai/not_modified")
-        follow = None
-        for out in self._challenged(response, "detail"):
-            if isinstance(out, Request):
-                follow = out
-            else:
-                yield out
-        if follow is not None:
-            yield follow
+        items, follow = self._captures(response, "detail")
+        yield from items
+        if items[-1].followed_up:
+            yield from [follow] if follow else []
         elif response.status < 400 and isinstance(response, TextResponse):
             yield from self._attachments(response)
 
@@ -213,6 +214,7 @@ class BureauSpider(scrapy.Spider):
     def on_failure(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
         if STATE in request.meta:  # the browser fetch failed: what waited on it goes again
+            self.crawler.stats.inc_value("render/browser_failed")
             why = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
             for held in self.render.release(request, passed=False, why=why):
                 self.crawler.engine.crawl(held)

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from scrapy.http import HtmlResponse, Request
 from scrapy.http.cookies import CookieJar
 
@@ -210,3 +211,22 @@ def test_with_chromium_the_documents_come_through_one_browser_fetch(tmp_path, se
     verify = subprocess.run([sys.executable, "-m", "crawler.cli", "verify", "--db",
                              str(tmp_path / "gongkai.db")], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_render_always_fetches_every_page_in_the_browser(tmp_path, server):
+    require_tool("chromium", "chromium-browser", package="chromium")
+    data = yaml.safe_load((ROOT / "crawler/profiles/sample-lanshan-fgw.yml").read_text("utf-8"))
+    profile = tmp_path / "sample-lanshan-fgw.yml"
+    profile.write_text(yaml.safe_dump({**data, "render": "always"}, allow_unicode=True), "utf-8")
+    db = tmp_path / "gongkai.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "--profile", str(profile), "--proxy",
+         server.url, "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(db)
+    assert {r[0] for r in conn.execute("select url from documents")} == DOCUMENTS
+    vias = {r for r in conn.execute("select kind, fetched_via from captures where status = 200")}
+    assert vias == {("list", "browser"), ("detail", "browser")}
+    # The challenge the browser was shown first is kept too, when Chromium still had its body.
+    assert conn.execute("select count(*) from captures where status = 521").fetchone()[0] <= 1
