@@ -54,7 +54,10 @@ def main() -> None:
         for name, (reactor, browser) in RUNS.items():
             before = len(server.requests)
             code = CHILD.format(
-                root=str(ROOT), reactor=reactor, browser=browser, proxy=server.url,
+                root=str(ROOT),
+                reactor=reactor,
+                browser=browser,
+                proxy=server.url,
                 db=f"/tmp/gongkai-conn-{name.replace('+', '-')}.db",
             )
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
