@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
@@ -82,12 +85,27 @@ class AttachmentReader:
     def read(self, body: bytes) -> AttachmentText:
         """Blocking: called from a reactor thread-pool thread, never the reactor thread."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent, initargs=(os.getpid(),),
+            )  # fmt: skip
         try:
             return self.pool.submit(extract_attachment, body).result()
         except BrokenProcessPool:
             self.pool = None
             return AttachmentText(sniff(body), "failed", error="attachment reader crashed")
+
+
+def exit_with_parent(parent: int) -> None:
+    """In the reader process: end when the crawl that started it is gone (kill -9 included),
+    rather than wait forever for work as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 _READER = AttachmentReader()

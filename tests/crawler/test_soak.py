@@ -59,6 +59,22 @@ def fired(trigger: str, seen: list[dict], k: int, last_total: int) -> bool:
     return last_total > 0 and len(seen) >= last_total  # batch: every page served
 
 
+def _left_behind(group: int, patience: float = 15.0) -> str:
+    """What the killed crawl started and left running: Chromium and the Node driver end with
+    their pipe, the attachment reader when it sees its parent gone (within a second). Polled,
+    with generous patience for a loaded machine; "" when the process group is empty."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return ""
+        time.sleep(0.1)
+    listing = subprocess.run(["ps", "-o", "pid,args", "-g", str(group)], capture_output=True,
+                             text=True).stdout  # fmt: skip
+    return f"\nleft behind after kill -9:\n{listing}"
+
+
 def run(args: list[str], server: SampleServer, kill: tuple | None = None) -> tuple:
     """Run one crawl; with ``kill=(trigger, k, delay, last_total)``, kill -9 it on the trigger."""
     start = len(server.requests)
@@ -77,10 +93,13 @@ def run(args: list[str], server: SampleServer, kill: tuple | None = None) -> tup
         time.sleep(0.005)
     if killed:
         process.wait(timeout=60)
-        try:  # what it started (Chromium, the Node driver, the attachment reader) holds its pipes
+        left = _left_behind(process.pid)
+        try:  # whatever is still there (it holds the pipes): cleaned up, and reported
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        out, err = process.communicate(timeout=300)
+        return process.returncode, out, err + left, killed, len(server.requests) - start
     out, err = process.communicate(timeout=300)
     return process.returncode, out, err, killed, len(server.requests) - start
 
@@ -102,7 +121,7 @@ def soak(tmp_path_factory):
             code2, out2, err2, _, last_total = run(args, server)
             figures.append({"trigger": trigger, "killed": killed, "killed_code": code,
                             "served_before_kill": served, "next_code": code2,
-                            "next_stdout": out2, "next_stderr": err2 + err,
+                            "next_stdout": out2, "next_stderr": err2, "killed_stderr": err,
                             "lost": committed - _captures(db)})  # fmt: skip
             committed = _captures(db) | after_kill
     finally:
@@ -135,6 +154,8 @@ def test_every_kill_landed_and_every_next_run_finished(soak):
         assert f["killed_code"] == -signal.SIGKILL or not f["killed"]
         assert f["next_code"] in (0, 1), f["next_stderr"]  # 1: no Chromium, challenge blocked
         assert "Traceback" not in f["next_stderr"]
+        # A killed crawl cannot report anything; what it started must not outlive it.
+        assert "left behind after kill -9" not in f["killed_stderr"], f["killed_stderr"]
         assert (
             f["next_stdout"].startswith("gongkai: 2 site(s)") and f["next_stdout"].count("\n") == 1
         )
