@@ -40,13 +40,6 @@ PRESENT = frozenset({OK, NOT_MODIFIED})
 SIGNATURES = Path(__file__).with_name("signatures.yml")
 NEEDS_BROWSER = "needs a browser: install chromium"
 HEAD = 200_000  # characters of a body that are searched
-BODY_CONTAINERS = ("TRS_Editor", "trs_editor_view", "newscontnet", "zoom", "j-fontContent")
-_EMPTY_CONTAINER = re.compile(
-    r"<div\b[^>]*\b(?:class|id)\s*=\s*[\"'][^\"']*\b(?:"
-    + "|".join(BODY_CONTAINERS)
-    + r")\b[^\"']*[\"'][^>]*>(?:\s|&nbsp;|&#160;|<br\s*/?>|<p[^>]*>(?:\s|&nbsp;)*</p>)*</div>",
-    re.IGNORECASE,
-)
 _META_REFRESH = re.compile(
     r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)",
     re.IGNORECASE,
@@ -89,6 +82,12 @@ def signatures(path: Path = SIGNATURES) -> dict[str, Any]:
             entry[key] = [re.compile(p, re.IGNORECASE) for p in entry.get(key, [])]
     soft = data["soft_404"]
     soft["headline_patterns"] = [re.compile(p, re.I) for p in soft["headline_patterns"]]
+    soft["empty_container"] = re.compile(
+        r"<div\b[^>]*\b(?:class|id)\s*=\s*[\"'][^\"']*\b(?:"
+        + "|".join(re.escape(c) for c in soft["empty_containers"])
+        + r")\b[^\"']*[\"'][^>]*>(?:\s|&nbsp;|&#160;|<br\s*/?>|<p[^>]*>(?:\s|&nbsp;)*</p>)*</div>",
+        re.IGNORECASE,
+    )
     for failure in data["failures"]:
         failure["pattern"] = re.compile(failure["pattern"], re.IGNORECASE)
     return data
@@ -245,7 +244,7 @@ def page_verdict(
     phrase = _soft_404_phrase(page)
     if phrase:
         return Verdict(MISSING, f"{_http(status)}soft-404: {phrase}")
-    if _EMPTY_CONTAINER.search(page.head):
+    if signatures()["soft_404"]["empty_container"].search(page.head):
         return Verdict(MISSING, "soft-404: empty body container")
     return Verdict(OK)
 

@@ -132,7 +132,8 @@ class BureauSpider(scrapy.Spider):
         A challenge a browser can pass is kept as it came and its URL fetched again: in the
         browser, or plainly once the browser has earned the host's cookie (``followed_up``; the
         request may also wait for a browser already at work, then None comes back). A browser
-        fetch brings the challenges Chromium was shown on the way: each a capture of its own.
+        fetch brings the challenges Chromium was shown on the way: each a capture of its own,
+        followed up by the browser's answer.
         """
         items = [
             PageItem(
@@ -149,6 +150,7 @@ class BureauSpider(scrapy.Spider):
                 warc=seen.get("warc"),
                 fetched_via="browser",
                 render_note="shown to the browser before the page",
+                followed_up=True,
             )  # fmt: skip
             for seen in (response.meta.get(STATE) or {}).get("challenge_captures", [])
         ]
