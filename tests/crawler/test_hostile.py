@@ -120,3 +120,13 @@ def test_archive_integrity_and_verify_are_clean(corpus):
                              str(root / "gongkai.db")], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "0 problem(s)" in verify.stdout
+
+
+@pytest.mark.parametrize("case_id", ["invalid-utf8", "nested-10000"])
+def test_bad_markup_still_gives_the_whole_document(corpus, case_id):
+    _, _, conn, _ = corpus
+    case = next(c for c in CASES if c["id"] == case_id)
+    body = conn.execute("select body from documents where url = ?", [url(case)]).fetchone()[0]
+    assert case["serve"]["title"] in body and "第8条" in body  # text after the hostile part
+    if case_id == "invalid-utf8":
+        assert "\ufffd" in body and "之后的正文" in body  # bad bytes replaced, nothing dropped
