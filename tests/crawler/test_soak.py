@@ -171,7 +171,10 @@ def test_no_duplicate_documents(soak):
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from (select canonical_url from documents"
                         " group by canonical_url having count(*) > 1)").fetchone()[0] == 0  # fmt: skip
-    assert conn.execute("select count(*) from documents").fetchone()[0] > 0
+    counts = conn.execute("select (select count(*) from documents), (select count(*) from"
+                          " captures), (select count(*) from crawls)").fetchone()  # fmt: skip
+    print("\nsoak: documents, captures, crawls rows:", counts)
+    assert counts[0] > 0
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     # A killed crawl is closed as interrupted by the next one, never left running.
     assert conn.execute("select count(*) from crawls where status = 'running'").fetchone()[0] == 0
@@ -179,6 +182,7 @@ def test_no_duplicate_documents(soak):
 
 def test_verify_reports_at_most_a_torn_tail(soak):
     _, _, verify = soak
+    print("\nsoak:", verify.stdout.splitlines()[0] if verify.stdout else verify.stderr)
     problems = [line for line in verify.stdout.splitlines() if line.startswith("gongkai: ")
                 and "record" in line]  # fmt: skip
     assert verify.returncode == 0 or all(
