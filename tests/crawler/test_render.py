@@ -230,3 +230,19 @@ def test_render_always_fetches_every_page_in_the_browser(tmp_path, server):
     assert vias == {("list", "browser"), ("detail", "browser")}
     # The challenge the browser was shown first is kept too, when Chromium still had its body.
     assert conn.execute("select count(*) from captures where status = 521").fetchone()[0] <= 1
+
+
+def test_an_expired_clearance_is_not_sent_so_the_next_challenge_goes_to_the_browser():
+    jar = CookieJar()
+    request = Request(LIST)
+    expired = {"name": "__jsl_clearance_s", "value": "1.2", "domain": HOST, "path": "/",
+               "expires": 1_000_000_000}  # 2001: the cookie's lifetime is over  # fmt: skip
+    jar.set_cookie_if_ok(_cookie(expired), request)
+    later = Request(f"http://{HOST}/xxgk/ghjh/")
+    jar.add_cookie_header(later)
+    assert later.headers.get("Cookie") is None
+    render = policy()
+    first, _ = render.after(challenged())
+    render.release(first, passed=True)
+    again, note = render.after(challenged(clearance=1))  # sent after the clearance, challenged
+    assert again.meta.get("playwright") and note == HANDED
