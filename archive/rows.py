@@ -41,6 +41,7 @@ def capture_row(capture: dict, capture_id: int, document_id: int | None) -> dict
         "kind": capture.get("kind") or "detail",
         "error": capture.get("error"),
         "document_id": document_id,
+        "fetched_via": capture.get("fetched_via"),
         **warc_columns(capture.get("warc")),
     }
 

@@ -45,7 +45,14 @@ KNOWN_KEYS = {
     "attachments",
     # Per-platform settings (platforms.yml ``settings``), under the platform's own name.
     *(name for name, spec in platform_specs().items() if spec.get("settings")),
+    "render",
+    "pages",
 }
+# When to fetch a page in a real browser (crawler.render): never, on a recognised JavaScript
+# challenge (the default), or always.
+RENDER_MODES = ("never", "on_challenge", "always")
+# Per-page download limit for list and document pages (profile ``pages: {max_bytes: N}``).
+DEFAULT_PAGE_MAX_BYTES = 20_000_000
 # Per-file download limit for attachments (profile ``attachments: {max_bytes: N}``).
 DEFAULT_ATTACHMENT_MAX_BYTES = 50_000_000
 SELECTOR_FIELDS = {"title", "body", "published_at", "agency", "column", "index_no", "doc_no"}
@@ -81,6 +88,8 @@ class Profile:
     attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
     # The ``<platform>:`` settings block, validated (e.g. ``gkmlpt: {sid: 2}``).
     platform_settings: dict[str, Any] = field(default_factory=dict)
+    page_max_bytes: int = DEFAULT_PAGE_MAX_BYTES
+    render: str = "on_challenge"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -252,6 +261,13 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         raise _fail(path, f"attachments.{key}", "unknown field")
     limit = DEFAULT_ATTACHMENT_MAX_BYTES
     max_bytes = _number(attachments, "max_bytes", path, "attachments.max_bytes", int, limit)
+    pages = _section(data, "pages", path)
+    for key in sorted(set(pages) - {"max_bytes"}):
+        raise _fail(path, f"pages.{key}", "unknown field")
+    page_max = _number(pages, "max_bytes", path, "pages.max_bytes", int, DEFAULT_PAGE_MAX_BYTES)
+    render = data.get("render", "on_challenge")
+    if render not in RENDER_MODES:
+        raise _fail(path, "render", f"{render!r} is not one of {', '.join(RENDER_MODES)}")
     encoding = data.get("encoding")
     if encoding is not None:
         import codecs
@@ -286,6 +302,8 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         notes=str(data.get("notes") or ""),
         attachment_max_bytes=max_bytes,
         platform_settings=settings,
+        page_max_bytes=page_max,
+        render=render,
         raw=data,
     )
 

@@ -24,6 +24,7 @@ from archive.lock import archive_lock
 from archive.store import mark_interrupted_crawls
 from crawler.politeness import in_window
 from crawler.profile import Profile
+from crawler.render import find_chromium, playwright_settings
 from crawler.spiders.bureau import BureauSpider
 from pipeline.counts import CrawlCounts
 from pipeline.postcrawl import after_crawl
@@ -67,9 +68,20 @@ class CrawlRun:
             f"{self.total('updated')} updated, {self.total('unchanged')} unchanged, "
             f"{self.total('duplicates')} duplicate URLs folded; "
             f"events: {changes}; "
-            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors{cut} "
-            f"in {self.seconds:.1f}s"
+            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors{cut}"
+            f"{self._browser()} in {self.seconds:.1f}s"
         )
+
+    def _browser(self) -> str:
+        """What the browser did, when it had anything to do."""
+        parts = []
+        if self.total("browser_fetches"):
+            parts.append(f"{self.total('browser_fetches')} fetched through the browser")
+        if self.total("needs_browser"):
+            parts.append(
+                f"{self.total('needs_browser')} blocked: needs a browser: install chromium"
+            )
+        return "".join(f", {p}" for p in parts)
 
 
 def default_log_file(db_path: Path) -> Path:
@@ -145,7 +157,25 @@ def crawl_settings(
         settings.set("LOG_FILE_APPEND", False, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    _browser_settings(settings, profiles)
     return settings
+
+
+def _browser_settings(settings: Settings, profiles: Sequence[Profile]) -> None:
+    """Hand browser fetches to scrapy-playwright when a profile may render and Chromium is here.
+
+    RENDER_CHROMIUM ends up as the binary found, or "" (then challenges stay blocked with the
+    reason "needs a browser: install chromium").
+    """
+    chromium = find_chromium(settings.get("RENDER_CHROMIUM"))
+    wanted = settings.getbool("RENDER_ENABLED") and any(p.render != "never" for p in profiles)
+    settings.set("RENDER_CHROMIUM", chromium if wanted and chromium else "", priority="cmdline")
+    if wanted and chromium:
+        browser = playwright_settings(
+            chromium, settings.get("USER_AGENT"), settings.getfloat("RENDER_TIMEOUT")
+        )
+        for key, value in browser.items():
+            settings.set(key, value, priority="cmdline")
 
 
 def run_spiders(

@@ -13,8 +13,10 @@ order and header-name case are reconstructed by Scrapy/Twisted, not copied from 
 
 Each record is one gzip member; files rotate at ``WARC_MAX_SIZE``; a payload identical to the
 last one seen at the same URL (this run or an earlier one in the archive) becomes a ``revisit``
-record (profile identical-payload-digest). Writes are buffered and never fsync'ed: the WARC
-is flushed when the spider closes, like the archive's batched SQLite writes.
+record (profile identical-payload-digest). Each record (one gzip member, written in one call)
+is handed to the operating system before its response goes on to the spider, so before any
+capture row pointing at it can be committed: a killed crawl leaves no committed row pointing
+past the end of its WARC file. Never fsync'ed, like the archive's SQLite writes.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from crawler import settings as defaults
 logger = logging.getLogger(__name__)
 
 SOFTWARE = "gongkai/0.1 (Scrapy; warcio)"
-BUFFER_SIZE = 1 << 20
+BUFFER_SIZE = 1 << 20  # holds one record at most between flushes
 # Hop-by-hop framing already undone by Twisted: keeping it would misdescribe the payload.
 DROPPED_RESPONSE_HEADERS = {"transfer-encoding"}
 
@@ -123,6 +125,8 @@ class Exchange:
     response_headers: list[tuple[str, str]]
     body: bytes
     ip: str | None = None
+    status: int = 200
+    fetched_via: str | None = None  # "browser" for a page Chromium fetched (crawler.render)
 
 
 def exchange_of(request: Request, response: Response, date: str | None = None) -> Exchange:
@@ -135,7 +139,8 @@ def exchange_of(request: Request, response: Response, date: str | None = None) -
         request_line=request_line, request_headers=request_headers,
         request_body=request.body or b"", status_line=head.statusline, protocol=head.protocol,
         response_headers=head.headers, body=response.body or b"",
-        ip=None if ip is None else str(ip),
+        ip=None if ip is None else str(ip), status=response.status,
+        fetched_via="browser" if "browser" in response.flags else None,
     )  # fmt: skip
 
 
@@ -205,6 +210,7 @@ class WarcFileWriter:
         member = compressor.compress(sink.buffer.getvalue()) + compressor.flush()
         offset = self._file.tell()
         self._file.write(member)
+        self._file.flush()  # to the OS now: its capture row may be committed next (soak test)
         return offset, len(member)
 
     def _file_name(self) -> str:
@@ -246,9 +252,13 @@ class WarcFileWriter:
             kind = "response"
         if exchange.ip is not None:
             record.rec_headers.add_header("WARC-IP-Address", exchange.ip)
+        if exchange.fetched_via == "browser":  # crawler.render: Chromium's view, body decoded
+            record.rec_headers.add_header("WARC-Gongkai-Fetched-Via", "browser")
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset, length = self._append(record)
-        if kind == "response" and body:
+        if kind == "response" and body and 200 <= exchange.status < 300:
+            # Only a 2xx is sure to become a capture: a 5xx or 429 may be retried, and a
+            # revisit must never refer to a record no capture points at.
             self.seen[url] = Seen(digest, date, record_id)
         request_head = StatusAndHeaders(
             exchange.request_line, exchange.request_headers, is_http_request=True

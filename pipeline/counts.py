@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def capture_stats(capture: Mapping[str, Any], outcome: str) -> dict[str, int]:
+    """The stats one archived capture adds: the archive stage and the distributed writer."""
+    stats = {f"archive/{outcome}": 1, "archive/bytes": len(capture.get("body") or b"")}
+    if (capture.get("status") or 0) >= 400 and not capture.get("followed_up"):
+        # A challenge fetched again (in the browser) is answered by that later capture.
+        stats["archive/http_errors"] = 1
+    return stats
+
+
 @dataclass
 class CrawlCounts:
     profile: str
@@ -29,6 +38,8 @@ class CrawlCounts:
     # cut at the profile's pagination.max_pages.
     list_errors: int = 0
     capped: int = 0
+    browser_fetches: int = 0  # pages fetched in Chromium (crawler.render)
+    needs_browser: int = 0  # challenges left blocked because no Chromium is installed
     events: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -51,6 +62,8 @@ class CrawlCounts:
             finish_reason=stats.get("finish_reason"),
             list_errors=stats.get("gongkai/list_errors", 0),
             capped=stats.get("gongkai/pagers_capped", 0),
+            browser_fetches=stats.get("render/browser_fetches", 0),
+            needs_browser=stats.get("render/needs_browser", 0),
             events={k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("events/")},
         )
 

@@ -60,6 +60,7 @@ _NON_COLUMN_CRUMBS = frozenset({"正文", "详情", "内容", "详细内容", "�
 # huge_tree: libxml2 otherwise stops at 256 levels of nesting and drops the rest of the page
 # silently; some CMS templates nest layout tables and divs that deep.
 _HTML_PARSER = etree.HTMLParser(remove_comments=False, remove_blank_text=False, huge_tree=True)
+_LAYOUT_TAGS = re.compile(r"</?(?:div|span|font|center|section)\b[^>]*>", re.IGNORECASE)
 
 
 class ExtractionError(Exception):
@@ -80,6 +81,10 @@ def parse_html(html: str) -> etree._Element:
         raise ExtractionError("not an HTML page")
     try:
         root = etree.fromstring(html, parser=_HTML_PARSER)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _HTML_PARSER.error_log):
+            # Nested past libxml2's 2,048 levels even with huge_tree (a hostile page): the
+            # text below would be dropped. Layout-only tags carry no text: parse without them.
+            root = etree.fromstring(_LAYOUT_TAGS.sub(" ", html), parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
     if root is None:

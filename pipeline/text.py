@@ -61,29 +61,38 @@ def normalise_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _walk(element: etree._Element, out: list[str], in_row: bool = False) -> None:
-    tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag.lower() in SKIP_TAGS:  # comments, processing instructions, code
-        if element.tail:
-            out.append(element.tail)
-        return
-    tag = tag.lower()
-    block = tag in BLOCK_TAGS
-    row = tag == "tr" and not in_row and _is_data_row(element)
-    # Inside a data row, paragraphs and line breaks within a cell are spaces: the row is one line.
-    brk = " " if in_row else _BREAK
-    if block:
-        out.append(brk)
-    if element.text:
-        out.append(element.text)
-    for child in element:
-        _walk(child, out, in_row or row)
-    if block:
-        out.append(brk if not row else _BREAK)
-    elif tag in CELL_TAGS:
-        out.append(" ")
-    if element.tail:
-        out.append(element.tail)
+def _walk(element: etree._Element, out: list[str]) -> None:
+    """Append the text of ``element`` and its tail to ``out``, marking block breaks.
+
+    A data row of a table stays one line: inside it, paragraphs and line breaks within a cell
+    are spaces, and the row ends with a break. Iterative, not recursive: a page of 10,000
+    nested elements (seen on hostile sites) would exceed Python's recursion limit.
+    """
+    # (node, leaving, inside a data row, this node is a data row)
+    stack: list[tuple[etree._Element, bool, bool, bool]] = [(element, False, False, False)]
+    while stack:
+        node, leaving, in_row, row = stack.pop()
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        brk = " " if in_row else _BREAK
+        if leaving:
+            if tag in BLOCK_TAGS:
+                out.append(_BREAK if row else brk)
+            elif tag in CELL_TAGS:
+                out.append(" ")
+            if node.tail:
+                out.append(node.tail)
+            continue
+        if tag is None or tag in SKIP_TAGS:  # comments, processing instructions, code
+            if node.tail:
+                out.append(node.tail)
+            continue
+        row = tag == "tr" and not in_row and _is_data_row(node)
+        if tag in BLOCK_TAGS:
+            out.append(brk)
+        if node.text:
+            out.append(node.text)
+        stack.append((node, True, in_row, row))
+        stack.extend((child, False, in_row or row, False) for child in reversed(node))
 
 
 def _is_data_row(row: etree._Element) -> bool:

@@ -16,6 +16,7 @@ import pytest
 
 from crawler.samplesites.server import SampleServer
 from tests.gongkai_cli import gongkai
+from tests.tools import SAMPLES_EXIT
 
 
 @dataclass
@@ -43,14 +44,14 @@ def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
     db = tmp_path_factory.mktemp("sample-crawl") / "gongkai.db"
     start = len(sample_server.requests)
     first = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == SAMPLES_EXIT, first.stderr
     with sqlite3.connect(db) as conn:
         after_first = {
             table: conn.execute(f"select count(*) from {table}").fetchone()[0]
             for table in ("documents", "captures")
         }
     second = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == SAMPLES_EXIT, second.stderr
     asked = list(sample_server.requests[start:])
     return SampleCrawl(db, sample_server, first, second, after_first, asked)
 
@@ -61,6 +62,6 @@ def demo_archive(tmp_path_factory) -> Path:
     twice more "some weeks later" (an edit, a deletion, new documents citing others)."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     result = gongkai("demo", "--no-serve", "--db", str(db))
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == SAMPLES_EXIT, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     return db

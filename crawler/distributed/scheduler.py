@@ -32,6 +32,7 @@ from twisted.internet import task
 
 from crawler.distributed import codec
 from crawler.distributed.cluster import Site, cluster_of
+from crawler.render import FOLLOW_UP
 
 logger = logging.getLogger(__name__)
 LEASE = "gongkai_lease"  # request.meta: the lease token of the frontier request it continues
@@ -198,10 +199,16 @@ class LeasedScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         if self.site.cluster.lost:  # stopping: the parent request will be fetched again
             return False
-        if request.meta.pop(FED, False) or request.meta.get(LEASE) is not None:
+        if (
+            request.meta.pop(FED, False)
+            or request.meta.get(LEASE) is not None
+            or request.meta.get(FOLLOW_UP)
+        ):
             # Popped by the poll loop, or a retry, redirect or back-off of a request this
             # worker holds: it stays here under its lease, unfiltered (a redirect target
             # marked seen here would be lost with this worker; fetched twice is the lesser harm).
+            # So does a challenge's follow-up (crawler.render): it needs this worker's browser
+            # and the cookie its jar earned.
             self.local.append(request)
             return True
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)

@@ -39,7 +39,7 @@ from crawler.distributed.cluster import Cluster, RedisLost, Site
 from crawler.revisit import load_known, parse_policy
 from crawler.run import CrawlRun
 from crawler.warc import SOFTWARE, Exchange, WarcFileWriter, default_warc_dir, known_payloads
-from pipeline.counts import CrawlCounts
+from pipeline.counts import CrawlCounts, capture_stats
 from pipeline.postcrawl import after_crawl
 from pipeline.writing import write_page
 
@@ -288,10 +288,8 @@ class Writer:
         item["crawl_id"] = crawl.crawl_id if crawl else None
         outcome = write_page(self.archive, item, row)
         if crawl is not None:
-            crawl.add(f"archive/{outcome}")
-            crawl.add("archive/bytes", len(item.get("body") or b""))
-            if (item.get("status") or 0) >= 400:
-                crawl.add("archive/http_errors")
+            for key, count in capture_stats(item, outcome).items():
+                crawl.add(key, count)
 
     def _warc(self, name: str) -> WarcFileWriter:
         """The site's WARC file (one per site per run, like a single-process crawl's)."""

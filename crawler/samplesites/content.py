@@ -63,12 +63,14 @@ class Site:
 
 
 def load(content_dir: Path = CONTENT_DIR) -> dict[str, Site]:
-    """Read sites.yml and every document file; return sites keyed by host, docs attached."""
-    config = yaml.safe_load((content_dir / "sites.yml").read_text(encoding="utf-8"))
-    sites = {host: Site(host, conf) for host, conf in sorted(config["sites"].items())}
+    """Read sites.yml (and sites-*.yml) and every document file; return sites by host."""
+    hosts: dict[str, dict] = {}
+    for path in sorted(content_dir.glob("sites*.yml")):  # sites.yml, then sites-<topic>.yml
+        hosts.update(yaml.safe_load(path.read_text(encoding="utf-8"))["sites"])
+    sites = {host: Site(host, conf) for host, conf in sorted(hosts.items())}
     seen: dict[tuple[str, int], str] = {}
     for path in sorted(content_dir.glob("*.yml")):
-        if path.name == "sites.yml":
+        if path.name.startswith("sites"):
             continue
         for block in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if block:

@@ -137,6 +137,8 @@ def site_info(site: Site) -> dict:
         }
     if site.platform == "gkmlpt":  # the API answers only its own site id
         info["sid"] = site.config["sid"]
+    if site.config.get("challenge"):  # which JavaScript challenge the server puts in front
+        info["challenge"] = site.config["challenge"]
     return info
 
 
@@ -179,7 +181,9 @@ def generate(
         shutil.rmtree(out_dir)
     for host, site in sites.items():
         entry = profiles_of(site)
-        w = Writer(site, env, list(sites))
+        # Footers link the other sample hosts, except those behind a challenge: their pages
+        # would change whenever one is added (and a crawler never follows a footer anyway).
+        w = Writer(site, env, [h for h in sites if not sites[h].config.get("challenge")])
         RENDERERS[site.platform](w, entry)
         charset = site.config.get("declared_charset", "utf-8")
         w.page("_404.html", "not_found.html", charset=charset)

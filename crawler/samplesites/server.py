@@ -7,7 +7,7 @@ browsers). Pages are read into memory once at start. A host that is not a sample
 
     server = serve(port=0)        # running in a background thread
     server.url                    # http://127.0.0.1:<port> — use as the HTTP proxy
-    server.requests               # [{method, url, host, path, status, time, form, data, active}, ...]
+    server.requests               # [{method, url, host, path, status, time, form, data, active, browser}, ...]
     server.max_active             # {host: most requests it was answering at one moment}
     server.stop()
 
@@ -31,6 +31,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+from crawler.samplesites.challenge import Challenges
+from crawler.samplesites.hostile import HOST as HOSTILE_HOST
+from crawler.samplesites.hostile import HostileSite
 
 SITES_DIR = Path(__file__).with_name("sites")
 logger = logging.getLogger(__name__)
@@ -149,6 +153,8 @@ class SampleServer:
         # (host, path) -> crawler.samplesites.mutate.Override: mutation mode's odd answers.
         self.overrides = dict(overrides or {})
         self.sites = load_sites(root)
+        self.challenges = Challenges()  # hosts whose _site.json names a challenge
+        self.hostile = HostileSite(self.challenges)  # hostile.sample.test: the hostile corpus
         self.requests: list[dict] = []
         self.active: dict[str, int] = {}
         self.max_active: dict[str, int] = {}
@@ -235,13 +241,19 @@ class SampleServer:
         path = request.url.path
         site = self.sites.get(host)
         form: dict = {}
-        if site is None:
+        if host == HOSTILE_HOST:
+            response = await self.hostile.respond(request)
+        elif site is None:
             logger.warning(
                 "sample-sites: refused request for unknown host %s (%s)", host, request.raw_path
             )
             response = web.Response(status=502, text="502 Bad Gateway: not a sample site\n")
         elif (host, path) in self.overrides:
             response = await self._override(self.overrides[(host, path)])
+        elif site.info.get("challenge") and (
+            gate := self.challenges.gate(site.info["challenge"], dict(request.cookies))
+        ):
+            response = gate
         else:
             if request.method == "POST":
                 form = dict(await request.post())
@@ -336,6 +348,8 @@ class SampleServer:
             "form": "absolute" if absolute else "origin",
             "data": {k: str(v) for k, v in (data or {}).items()},  # a POST's form fields
             "active": active,
+            # Chromium sends Upgrade-Insecure-Requests on a navigation, Scrapy never does.
+            "browser": "Upgrade-Insecure-Requests" in request.headers,
             # The client's port tells requests on one keep-alive connection from new ones.
             "peer_port": (request.transport.get_extra_info("peername") or (None, None))[1]
             if request.transport

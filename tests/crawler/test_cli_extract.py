@@ -180,3 +180,46 @@ def test_taxonomy_option_files_in_another_taxonomy(tmp_path):
 def test_unknown_taxonomy_is_one_line_exit_2():
     result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--taxonomy", "nope")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+REAL_RESPONSES = SEED.parents[1] / "real" / "responses"
+
+
+def test_verdict_of_a_document_is_ok():
+    result = gongkai(
+        "extract", str(SEED), "--url", "http://www.sxx.sample.test/zwgk/a.html", "--json"
+    )
+    assert json.loads(result.stdout)["verdict"] == {"outcome": "ok", "reason": None}
+
+
+def test_verdict_names_a_challenge_from_status_and_headers(tmp_path):
+    page = tmp_path / "jsl.html"
+    page.write_text(
+        '<script>var x="d@s".split("@");location.href=location.pathname</script>', "utf-8"
+    )
+    args = ("extract", str(page), "--url", "http://a.test/1.html", "--json")
+    plain = json.loads(gongkai(*args).stdout)["verdict"]
+    challenged = gongkai(*args, "--status", "521", "--header", "X-Via-Jsl: 1,-",
+                         "--header", "Set-Cookie: __jsluid_h=1; path=/")  # fmt: skip
+    assert plain["outcome"] != "blocked"
+    assert json.loads(challenged.stdout)["verdict"] == {
+        "outcome": "blocked", "reason": "HTTP 521: 加速乐 (Jiasule) JavaScript cookie challenge",
+    }  # fmt: skip
+    assert challenged.returncode == 1 and "Traceback" not in challenged.stderr
+
+
+def test_verdict_of_a_redirect_to_the_home_page_is_a_soft_404():
+    result = gongkai("extract", str(SEED), "--url", "http://www.sxx.sample.test/zwgk/a.html",
+                     "--final-url", "http://www.sxx.sample.test/", "--json")  # fmt: skip
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict == {
+        "outcome": "missing",
+        "reason": "soft-404: redirected to http://www.sxx.sample.test/",
+    }
+    assert json.loads(result.stdout)["title"]  # every other key is still there
+
+
+def test_a_malformed_header_is_one_line_and_exit_2():
+    result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--header", "no colon")
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "is not 'Name: value'" in result.stderr

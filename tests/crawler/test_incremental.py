@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from crawler.samplesites.server import SampleServer
+from tests.tools import SAMPLES_EXIT
 
 ROOT = Path(__file__).resolve().parents[2]
 # One crawls row per sample profile per run: rows 1..N are the first run.
@@ -57,7 +58,7 @@ def twice(tmp_path_factory):
 
 def test_unchanged_recrawl_downloads_under_10_percent_of_the_pages(twice):
     db, runs, _ = twice
-    assert [r.returncode for r in runs] == [0, 0], runs[1].stderr
+    assert [r.returncode for r in runs] == [SAMPLES_EXIT] * 2, runs[1].stderr
     conn = sqlite3.connect(db)
     first, second = (
         row[0] for row in conn.execute(

@@ -32,6 +32,8 @@ def test_good_profile_loads(tmp_path):
     assert profile.name == "x-jyj"
     assert profile.delay == 0.5 and profile.concurrency == 1
     assert profile.as_dict()["allowed_domains"] == ["www.x.test"]
+    assert (profile.render, profile.page_max_bytes) == ("on_challenge", 20_000_000)  # defaults
+    assert load_profile(write(tmp_path, {**GOOD, "render": "always"})).render == "always"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,9 @@ def test_good_profile_loads(tmp_path):
         ({"selectors": {"colour": ["h1"]}}, "selectors.colour"),
         ({"startUrls": ["http://www.x.test/"]}, "startUrls"),
         ({"name": "other-name"}, "name"),
+        ({"render": "sometimes"}, "render"),
+        ({"pages": {"max_bytes": 0}}, "pages.max_bytes"),
+        ({"pages": {"limit": 5}}, "pages.limit"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
