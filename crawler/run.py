@@ -26,6 +26,7 @@ from crawler.politeness import in_window
 from crawler.profile import Profile
 from crawler.render import find_chromium, playwright_settings
 from crawler.spiders.bureau import BureauSpider
+from crawler.suffixes import use_bundled_suffix_list
 from pipeline.counts import CrawlCounts
 from pipeline.postcrawl import after_crawl
 
@@ -191,6 +192,7 @@ def run_spiders(
     No lock and no post-crawl steps: ``crawl_archive`` adds those (benchmarks call this).
     A distributed worker (crawler.distributed.worker) passes its own spider class.
     """
+    use_bundled_suffix_list()
     settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", log_file is not None, priority="cmdline")
     process = CrawlerProcess(settings)
