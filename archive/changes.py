@@ -145,7 +145,9 @@ class ChangeTracker:
             capture = {**capture, "fetched_at": utc_now()}
         kind = capture.get("kind") or "detail"
         verdict = Observation.of(capture, document_id is not None)
-        if kind not in LIST_KINDS + ("detail", "failure"):
+        if kind not in LIST_KINDS + ("detail", "failure") or capture.get("followed_up"):
+            # followed_up: the crawler fetched the URL again at once (a challenge handed to a
+            # browser); that later capture answers for the URL, this one is evidence only.
             return verdict
         state = load_state(conn, capture["url"])
         if kind in LIST_KINDS or (kind == "failure" and state and state.kind in LIST_KINDS):

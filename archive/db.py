@@ -25,6 +25,8 @@ BUSY_TIMEOUT_MS = 10_000
 # once per process at most; in between, the header check of check_archive_file.
 FULL_CHECK_EVERY = timedelta(hours=24)
 _CHECKED_IN_THIS_PROCESS: dict[str, float] = {}
+# Recorded in schema_migrations by every archive since the first: what makes a file ours.
+FIRST_MIGRATION = "m0001_core"
 
 
 class ArchiveError(Exception):
@@ -95,6 +97,30 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     _CHECKED_IN_THIS_PROCESS[str(path.resolve())] = time.monotonic()
 
 
+def check_ours(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Raise ArchiveError unless the database is a gongkai archive, or empty and ``create``.
+
+    Read before anything writes (journal mode, migrations): a command pointed at another
+    tool's SQLite file must leave it byte-identical. An archive is recognised by its
+    ``schema_migrations`` table with our first migration in it; a table of that name from
+    another framework (Rails keys it by ``version``) does not count.
+    """
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        if create:
+            return
+        raise ArchiveError(f"{path} is an empty database, not a gongkai archive")
+    if "schema_migrations" in names:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(schema_migrations)")}
+        if "name" in columns:
+            sql = "SELECT 1 FROM schema_migrations WHERE name = ?"
+            if conn.execute(sql, [FIRST_MIGRATION]).fetchone():
+                return
+    raise ArchiveError(
+        f"{path} is not a gongkai archive (no gongkai schema_migrations table); left untouched"
+    )
+
+
 def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     """The one read-only connection to an archive: never writes, never creates, sees WAL pages.
 
@@ -137,6 +163,10 @@ def open_archive(
     on the file yet and the archive records no passed check within FULL_CHECK_EVERY: a crawl
     checks once, its writer not again, an hourly crawl fully once a day. ``check=False``
     skips it altogether. Every open checks the header (truncation) and reads the schema.
+    ``check=False`` skips ``PRAGMA quick_check`` (seconds on a large archive) for callers
+    that already checked this file in the same run, such as the crawl's writer.
+    A database that is not empty and not a gongkai archive is refused before anything is
+    written to it (``check_ours``).
 
     WAL mode lets Datasette or a report read while a crawl writes. Raises ArchiveError with
     a one-line message for a missing directory, a non-database or corrupt file, or a path
@@ -155,6 +185,7 @@ def open_archive(
         full_check = check and not checked_recently(conn, path)
         if full_check:
             quick_check(conn, path)
+        check_ours(conn, path, create)
         db = sqlite_utils.Database(conn)
         with db.ensure_autocommit_on():
             conn.execute("PRAGMA journal_mode = WAL")

@@ -81,6 +81,14 @@ def latest_response(conn: sqlite3.Connection, url: str) -> tuple[str, str, str] 
     return tuple(row[1:]) if row else None
 
 
+def capture_stored(conn: sqlite3.Connection, url: str, fetched_at: str) -> bool:
+    """Whether a capture of ``url`` fetched at ``fetched_at`` is stored (a replayed message)."""
+    row = conn.execute(
+        "SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? LIMIT 1", [url, fetched_at]
+    ).fetchone()
+    return row is not None
+
+
 def rows(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) -> Iterator[dict]:
     """Rows of ``sql`` as dicts (for the archive's own query modules)."""
     cursor = conn.execute(sql, params or [])

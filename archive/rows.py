@@ -45,6 +45,7 @@ def capture_row(
         "kind": capture.get("kind") or "detail",
         "error": capture.get("error"),
         "document_id": document_id,
+        "fetched_via": capture.get("fetched_via"),
         **warc_columns(capture.get("warc")),
     }
 

@@ -38,3 +38,11 @@ class PageItem:
     # For kind "attachment": what pipeline.attachments read from the bytes (sniffed type,
     # extractor, status, text, error), set by pipeline.stages.AttachmentStage.
     attachment: dict[str, Any] | None = None
+    # "browser" when Chromium fetched it (crawler.render), None for a plain HTTP fetch.
+    fetched_via: str | None = None
+    # Why a challenge still stands, from crawler.render: "needs a browser: install chromium",
+    # or "not passed in the browser: …"; pipeline.page puts it in the observation's reason.
+    render_note: str | None = None
+    # True for a challenge whose URL was fetched again (in the browser, or plainly with the
+    # cookie it earned): a later capture answers for it, so it is not counted a fetch error.
+    followed_up: bool = False

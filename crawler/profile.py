@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.platforms.spec import platform_spec, platform_specs
 from pipeline.urls import within_domains
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
-PLATFORMS = ("trs_wcm", "lonsun", "generic")
-# Named by real bureaus but without link discovery yet: a profile naming one is an error, not
-# a silent ``generic`` crawl.
-UNIMPLEMENTED_PLATFORMS = ("hanweb", "kaipu", "gkmlpt")
+# The platforms crawler/platforms/platforms.yml describes (trs_wcm, lonsun, hanweb, kaipu,
+# gkmlpt, generic); a profile naming another is an error, not a silent ``generic`` crawl.
+PLATFORMS = tuple(platform_specs())
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KNOWN_KEYS = {
     "name",
@@ -43,7 +43,16 @@ KNOWN_KEYS = {
     "notes",
     "revisit",
     "attachments",
+    # Per-platform settings (platforms.yml ``settings``), under the platform's own name.
+    *(name for name, spec in platform_specs().items() if spec.get("settings")),
+    "render",
+    "pages",
 }
+# When to fetch a page in a real browser (crawler.render): never, on a recognised JavaScript
+# challenge (the default), or always.
+RENDER_MODES = ("never", "on_challenge", "always")
+# Per-page download limit for list and document pages (profile ``pages: {max_bytes: N}``).
+DEFAULT_PAGE_MAX_BYTES = 20_000_000
 # Per-file download limit for attachments (profile ``attachments: {max_bytes: N}``).
 DEFAULT_ATTACHMENT_MAX_BYTES = 50_000_000
 SELECTOR_FIELDS = {"title", "body", "published_at", "agency", "column", "index_no", "doc_no"}
@@ -77,6 +86,10 @@ class Profile:
     exercised_offline: bool = False
     notes: str = ""
     attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
+    # The ``<platform>:`` settings block, validated (e.g. ``gkmlpt: {sid: 2}``).
+    platform_settings: dict[str, Any] = field(default_factory=dict)
+    page_max_bytes: int = DEFAULT_PAGE_MAX_BYTES
+    render: str = "on_challenge"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +109,8 @@ class Profile:
             columns=self.columns,
             ignored_params=list(self.ignored_params),
         )
+        if self.platform_settings:
+            data[self.platform] = dict(self.platform_settings)
         return data
 
 
@@ -182,6 +197,36 @@ def _revisit(data: dict, path: Path) -> None:
         raise _fail(path, field, problem) from None
 
 
+def _platform_settings(data: dict, path: Path, start_urls: tuple[str, ...]) -> dict[str, Any]:
+    """The ``<platform>:`` block, typed as platforms.yml says; the platform's start URL shape."""
+    platform = data["platform"]
+    spec = platform_spec(platform)
+    for other in sorted(set(data) & set(PLATFORMS) - {platform}):
+        raise _fail(path, other, f"settings for platform {other!r} in a {platform} profile")
+    shape = spec.get("start_url")
+    if shape and not any(re.search(shape, urlsplit(u).path) for u in start_urls):
+        raise _fail(
+            path,
+            "start_urls",
+            f"a {platform} profile needs a start URL whose path matches {shape}",
+        )
+    block = _section(data, platform, path) if spec.get("settings") else {}
+    settings: dict[str, Any] = {}
+    for key, value in block.items():
+        kind = spec["settings"].get(key)
+        label = f"{platform}.{key}"
+        if kind is None:
+            raise _fail(path, label, f"unknown setting (known: {', '.join(spec['settings'])})")
+        values = value if kind == "ints" and isinstance(value, list) else [value]
+        if not values or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in values
+        ):
+            what = "a list of non-negative integers" if kind == "ints" else "a non-negative integer"
+            raise _fail(path, label, f"must be {what}, got {value!r}")
+        settings[key] = values if kind == "ints" else value
+    return settings
+
+
 def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
     """Validate a profile mapping (as loaded from YAML) and return a :class:`Profile`."""
     path = Path(path)
@@ -198,8 +243,6 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         raise _fail(path, "name", f"{name!r} must be lower-case letters, digits and '-'")
     if path.suffix in (".yml", ".yaml") and path.stem != name:
         raise _fail(path, "name", f"{name!r} must equal the file name {path.stem!r}")
-    if data["platform"] in UNIMPLEMENTED_PLATFORMS:
-        raise _fail(path, "platform", f"{data['platform']!r} is not implemented yet")
     if data["platform"] not in PLATFORMS:
         raise _fail(path, "platform", f"{data['platform']!r} is not one of {', '.join(PLATFORMS)}")
     domains = _str_list(data, "allowed_domains", path, required=True)
@@ -209,6 +252,7 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
             raise _fail(path, "start_urls", f"{url!r} is not an http(s) URL")
         if not within_domains(url, domains):
             raise _fail(path, "start_urls", f"{url!r} is outside allowed_domains")
+    settings = _platform_settings(data, path, start_urls)
     pagination = _section(data, "pagination", path)
     politeness = _section(data, "politeness", path)
     columns = _section(data, "columns", path)
@@ -217,6 +261,13 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         raise _fail(path, f"attachments.{key}", "unknown field")
     limit = DEFAULT_ATTACHMENT_MAX_BYTES
     max_bytes = _number(attachments, "max_bytes", path, "attachments.max_bytes", int, limit)
+    pages = _section(data, "pages", path)
+    for key in sorted(set(pages) - {"max_bytes"}):
+        raise _fail(path, f"pages.{key}", "unknown field")
+    page_max = _number(pages, "max_bytes", path, "pages.max_bytes", int, DEFAULT_PAGE_MAX_BYTES)
+    render = data.get("render", "on_challenge")
+    if render not in RENDER_MODES:
+        raise _fail(path, "render", f"{render!r} is not one of {', '.join(RENDER_MODES)}")
     encoding = data.get("encoding")
     if encoding is not None:
         import codecs
@@ -250,6 +301,9 @@ def parse_profile(data: Any, path: Path | str = "<profile>") -> Profile:
         exercised_offline=bool(data.get("exercised_offline", False)),
         notes=str(data.get("notes") or ""),
         attachment_max_bytes=max_bytes,
+        platform_settings=settings,
+        page_max_bytes=page_max,
+        render=render,
         raw=data,
     )
 

@@ -24,7 +24,9 @@ from archive.lock import archive_lock
 from archive.store import mark_interrupted_crawls
 from crawler.politeness import in_window
 from crawler.profile import Profile
+from crawler.render import find_chromium, playwright_settings
 from crawler.spiders.bureau import BureauSpider
+from crawler.suffixes import use_bundled_suffix_list
 from pipeline.counts import CrawlCounts
 from pipeline.postcrawl import after_crawl
 
@@ -41,6 +43,11 @@ class CrawlRun:
         return sum(getattr(site, name) for site in self.sites)
 
     @property
+    def interrupted(self) -> bool:
+        """A signal (Ctrl-C, SIGTERM) stopped the crawl before it was done."""
+        return any(site.finish_reason == "shutdown" for site in self.sites)
+
+    @property
     def reachable(self) -> bool:
         """Some site answered (vacuously true when every site was skipped)."""
         return not self.sites or any(site.reachable for site in self.sites)
@@ -52,6 +59,9 @@ class CrawlRun:
                 events[kind] = events.get(kind, 0) + count
         changes = ", ".join(f"{n} {k}" for k, n in sorted(events.items())) or "none"
         skipped = f", {len(self.skipped)} skipped (off-peak window)" if self.skipped else ""
+        capped = self.total("capped")
+        # Only when it happened, so the usual line reads as before.
+        cut = f", {capped} pager(s) cut at max_pages" if capped else ""
         return (
             f"gongkai: {len(self.sites)} site(s){skipped}, {self.total('pages')} pages fetched "
             f"({human_bytes(self.total('bytes'))} downloaded, {self.total('not_modified')} "
@@ -59,9 +69,20 @@ class CrawlRun:
             f"{self.total('updated')} updated, {self.total('unchanged')} unchanged, "
             f"{self.total('duplicates')} duplicate URLs folded; "
             f"events: {changes}; "
-            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors "
-            f"in {self.seconds:.1f}s"
+            f"{self.total('unparsed')} unparsed, {self.total('fetch_errors')} fetch errors{cut}"
+            f"{self._browser()} in {self.seconds:.1f}s"
         )
+
+    def _browser(self) -> str:
+        """What the browser did, when it had anything to do."""
+        parts = []
+        if self.total("browser_fetches"):
+            parts.append(f"{self.total('browser_fetches')} fetched through the browser")
+        if self.total("needs_browser"):
+            parts.append(
+                f"{self.total('needs_browser')} blocked: needs a browser: install chromium"
+            )
+        return "".join(f", {p}" for p in parts)
 
 
 def default_log_file(db_path: Path) -> Path:
@@ -137,7 +158,25 @@ def crawl_settings(
         settings.set("LOG_FILE_APPEND", False, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    _browser_settings(settings, profiles)
     return settings
+
+
+def _browser_settings(settings: Settings, profiles: Sequence[Profile]) -> None:
+    """Hand browser fetches to scrapy-playwright when a profile may render and Chromium is here.
+
+    RENDER_CHROMIUM ends up as the binary found, or "" (then challenges stay blocked with the
+    reason "needs a browser: install chromium").
+    """
+    chromium = find_chromium(settings.get("RENDER_CHROMIUM"))
+    wanted = settings.getbool("RENDER_ENABLED") and any(p.render != "never" for p in profiles)
+    settings.set("RENDER_CHROMIUM", chromium if wanted and chromium else "", priority="cmdline")
+    if wanted and chromium:
+        browser = playwright_settings(
+            chromium, settings.get("USER_AGENT"), settings.getfloat("RENDER_TIMEOUT")
+        )
+        for key, value in browser.items():
+            settings.set(key, value, priority="cmdline")
 
 
 def run_spiders(
@@ -146,11 +185,14 @@ def run_spiders(
     proxy: str = "",
     log_file: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    spider_cls: type[BureauSpider] = BureauSpider,
 ) -> CrawlRun:
     """Run the bureau spider once per profile, in this process; returns per-site counts.
 
     No lock and no post-crawl steps: ``crawl_archive`` adds those (benchmarks call this).
+    A distributed worker (crawler.distributed.worker) passes its own spider class.
     """
+    use_bundled_suffix_list()
     settings = crawl_settings(profiles, db_path, proxy, log_file, overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", log_file is not None, priority="cmdline")
     process = CrawlerProcess(settings)
@@ -158,7 +200,7 @@ def run_spiders(
         logging.getLogger("scrapy").setLevel(logging.WARNING)
     crawlers = []
     for profile in profiles:
-        crawler = process.create_crawler(BureauSpider)
+        crawler = process.create_crawler(spider_cls)
         crawlers.append((profile, crawler))
         process.crawl(crawler, profile=profile)
     started = time.monotonic()

@@ -13,10 +13,11 @@ order and header-name case are reconstructed by Scrapy/Twisted, not copied from 
 
 Each record is one gzip member; files rotate at ``WARC_MAX_SIZE``; a payload identical to the
 last one seen at the same URL (this run or an earlier one in the archive) becomes a ``revisit``
-record (profile identical-payload-digest). Each exchange is handed to the operating system
-before its page reaches the archive (never fsync'ed, like the archive's batched SQLite
-writes): a new archive keeps page bodies only here, so a killed crawl must not lose a record
-whose capture row was committed.
+record (profile identical-payload-digest). Each record (one gzip member, written in one call)
+is handed to the operating system before its response goes on to the spider, so before any
+capture row pointing at it can be committed: a killed crawl leaves no committed row pointing
+past the end of its WARC file. Never fsync'ed, like the archive's SQLite writes. A new archive
+keeps page bodies only here, so this ordering is what keeps a killed crawl's bodies.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from crawler import settings as defaults
 logger = logging.getLogger(__name__)
 
 SOFTWARE = "gongkai/0.1 (Scrapy; warcio)"
-BUFFER_SIZE = 1 << 20
+BUFFER_SIZE = 1 << 20  # holds one record at most between flushes
 # Hop-by-hop framing already undone by Twisted: keeping it would misdescribe the payload.
 DROPPED_RESPONSE_HEADERS = {"transfer-encoding"}
 
@@ -85,12 +86,16 @@ def _header_pairs(headers: Any, dropped: set[str] = frozenset()) -> list[tuple[s
 
 def request_head(request: Request) -> StatusAndHeaders:
     """Origin-form request line plus headers, as archival replay tools expect."""
+    return StatusAndHeaders(*_request_line_and_headers(request), is_http_request=True)
+
+
+def _request_line_and_headers(request: Request) -> tuple[str, list[tuple[str, str]]]:
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     pairs = _header_pairs(request.headers)
     if not any(name.lower() == "host" for name, _ in pairs):
         pairs.insert(0, ("Host", parts.netloc))
-    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", pairs, is_http_request=True)
+    return f"{request.method} {target} HTTP/1.1", pairs
 
 
 def response_head(response: Response) -> StatusAndHeaders:
@@ -101,6 +106,43 @@ def response_head(response: Response) -> StatusAndHeaders:
     protocol = response.protocol or "HTTP/1.1"
     pairs = _header_pairs(response.headers, DROPPED_RESPONSE_HEADERS)
     return StatusAndHeaders(f"{response.status} {reason}".strip(), pairs, protocol=protocol)
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as plain data: what the records are built from, wherever that happens.
+
+    A single-process crawl builds it and writes it at once; a distributed worker ships it to the
+    writer (crawler.distributed), the only process that writes WARC files.
+    """
+
+    url: str
+    date: str
+    request_line: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status_line: str
+    protocol: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    ip: str | None = None
+    status: int = 200
+    fetched_via: str | None = None  # "browser" for a page Chromium fetched (crawler.render)
+
+
+def exchange_of(request: Request, response: Response, date: str | None = None) -> Exchange:
+    """The exchange of ``request`` and ``response`` as they passed this middleware."""
+    head = response_head(response)
+    request_line, request_headers = _request_line_and_headers(request)
+    ip = getattr(response, "ip_address", None)
+    return Exchange(
+        url=response.url, date=date or warc_date(),
+        request_line=request_line, request_headers=request_headers,
+        request_body=request.body or b"", status_line=head.statusline, protocol=head.protocol,
+        response_headers=head.headers, body=response.body or b"",
+        ip=None if ip is None else str(ip), status=response.status,
+        fetched_via="browser" if "browser" in response.flags else None,
+    )  # fmt: skip
 
 
 class _NoFlush(io.RawIOBase):
@@ -169,6 +211,7 @@ class WarcFileWriter:
         member = compressor.compress(sink.buffer.getvalue()) + compressor.flush()
         offset = self._file.tell()
         self._file.write(member)
+        self._file.flush()  # to the OS now: its capture row may be committed next (soak test)
         return offset, len(member)
 
     def _file_name(self) -> str:
@@ -183,14 +226,18 @@ class WarcFileWriter:
         self, request: Request, response: Response, date: str | None = None
     ) -> dict[str, Any]:
         """Write the request and its response (or a revisit); return the response's pointer."""
+        return self.write(exchange_of(request, response, date))
+
+    def write(self, exchange: Exchange) -> dict[str, Any]:
+        """Write one exchange's response (or revisit) and request records; return the pointer."""
         if self._file is None or self._file.tell() >= self.max_size:
             self.rotate()
-        date = date or warc_date()
-        body = response.body or b""
+        date, body, url = exchange.date, exchange.body, exchange.url
         digest = payload_digest(body)
-        url = response.url
         earlier = self.seen.get(url)
-        http_headers = response_head(response)
+        http_headers = StatusAndHeaders(
+            exchange.status_line, exchange.response_headers, protocol=exchange.protocol
+        )
         if body and earlier is not None and earlier.digest == digest:
             record = self._builder.create_revisit_record(
                 url, digest, url, earlier.date, http_headers=http_headers,
@@ -204,17 +251,22 @@ class WarcFileWriter:
                 warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest},
             )  # fmt: skip
             kind = "response"
-        ip = getattr(response, "ip_address", None)
-        if ip is not None:
-            record.rec_headers.add_header("WARC-IP-Address", str(ip))
+        if exchange.ip is not None:
+            record.rec_headers.add_header("WARC-IP-Address", exchange.ip)
+        if exchange.fetched_via == "browser":  # crawler.render: Chromium's view, body decoded
+            record.rec_headers.add_header("WARC-Gongkai-Fetched-Via", "browser")
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset, length = self._append(record)
-        if kind == "response" and body:
+        if kind == "response" and body and 200 <= exchange.status < 300:
+            # Only a 2xx is sure to become a capture: a 5xx or 429 may be retried, and a
+            # revisit must never refer to a record no capture points at.
             self.seen[url] = Seen(digest, date, record_id)
-        req_body = request.body or b""
+        request_head = StatusAndHeaders(
+            exchange.request_line, exchange.request_headers, is_http_request=True
+        )
         req_record = self._builder.create_warc_record(
-            url, "request", payload=io.BytesIO(req_body), length=len(req_body),
-            http_headers=request_head(request),
+            url, "request", payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body), http_headers=request_head,
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
         )  # fmt: skip
         self._append(req_record)
@@ -223,6 +275,11 @@ class WarcFileWriter:
             "file": self._file_name(), "offset": offset, "length": length,
             "record_id": record_id, "type": kind, "payload_digest": digest, "date": date,
         }  # fmt: skip
+
+    def flush(self) -> None:
+        """Hand buffered records to the OS (the distributed writer does so before each commit)."""
+        if self._file is not None:
+            self._file.flush()
 
     def rotate(self) -> None:
         self.close()
@@ -259,6 +316,8 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
+        if settings.getbool("REDIS_ENABLED"):  # a worker: the writer writes its exchanges
+            raise NotConfigured("REDIS_ENABLED: crawler.distributed.outbox ships exchanges")
         db_path = settings.get("ARCHIVE_DB_PATH")
         directory = Path(settings.get("WARC_DIR") or default_warc_dir(db_path))
         max_size = settings.getint("WARC_MAX_SIZE")

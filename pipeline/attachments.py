@@ -252,6 +252,33 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# A DOCX or XLSX whose members inflate past 200 MB (or past 20 MB at more than 200 times its
+# size) is not read: its readers inflate whole members into memory, and a 1 MB file can
+# declare gigabytes.
+MAX_INFLATED = 200_000_000
+MAX_RATIO = 200
+
+
+def zip_bomb(data: bytes) -> str | None:
+    """Why a ZIP-based file must not be inflated, or None: its members' declared sizes.
+
+    Python's zipfile stops reading a member at its declared size, so the declared sizes bound
+    what a reader can inflate.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return None  # the reader reports a broken file itself
+    inflated = sum(m.file_size for m in members)
+    ratio_too_high = inflated > 20_000_000 and inflated > MAX_RATIO * len(data)
+    if inflated > MAX_INFLATED or ratio_too_high:
+        return (
+            f"zip bomb: members inflate to {inflated:,} bytes from {len(data):,}"
+            f" (limit {MAX_INFLATED:,} bytes, ratio {MAX_RATIO}); not read"
+        )
+    return None
+
+
 def extract_attachment(data: bytes) -> AttachmentText:
     """Sniff ``data`` and extract its text with the extractor for what it really is."""
     media_type = sniff(data)
@@ -262,6 +289,9 @@ def extract_attachment(data: bytes) -> AttachmentText:
     name, function = EXTRACTORS[media_type]
     if media_type == DOC:
         name = PurePosixPath(doc_tool() or name).name
+    bomb = zip_bomb(data) if media_type in (DOCX, XLSX) else None
+    if bomb:
+        return AttachmentText(media_type, "failed", name, error=bomb)
     try:
         text = clean_text(function(data))
     except Exception as exc:  # any reader failure is recorded, never raised

@@ -31,6 +31,7 @@ _INFO_LINE = re.compile(
     r"^[【\[]?\s*(?:发布时间|发布日期|时间|日期|来源|信息来源|作者|浏览次数|阅读量|点击数)\s*[:：]"
 )
 Body = tuple[str | None, str, "etree._Element | None"]
+_SPACES = re.compile(r"[\s\xa0\u3000]+")
 
 
 def find_body(
@@ -117,17 +118,51 @@ def _cleaned(text: str, known: Selectors, title: str | None) -> str:
     """Drop 信息公开 label lines (索引号：… 发布机构：…) that templates put inside the body box,
     and, at its start, the repeated title and the 时间：…来源：… line under it."""
     parts = text.split("\n\n")
-    kept = [p for p in parts if not (len(p) <= 100 and known.label_inline.match(p))]
+    kept = _without_label_runs(parts, known)
     head = 0
-    while head < min(len(kept), 3) and _is_heading(kept[head], title):
-        head += 1
+    while head < min(len(kept), 3):
+        lines = _title_lines(kept[head:], title)
+        if lines:
+            head += lines
+        elif _is_info_line(kept[head]):
+            head += 1
+        else:
+            break
     kept = kept[head:]
     return "\n\n".join(kept) if len(kept) != len(parts) else text
 
 
-def _is_heading(paragraph: str, title: str | None) -> bool:
-    if title and normalise_space(paragraph) == title:
-        return True
+def _without_label_runs(parts: list[str], known: Selectors) -> list[str]:
+    """Drop the 信息公开 label lines a template puts inside the body box.
+
+    A metadata block is a run of label lines (索引号：… 发布机构：… 文号：…), or a label line at
+    the very top or bottom. A single label-like line amid the text (名 称：某局 in a
+    procurement notice's contact list) is the document's own words and stays.
+    """
+    labels = [len(p) <= 100 and bool(known.label_inline.match(p)) for p in parts]
+    kept = []
+    for i, part in enumerate(parts):
+        beside = (i > 0 and labels[i - 1]) or (i + 1 < len(parts) and labels[i + 1])
+        edge = i == 0 or i == len(parts) - 1
+        if not (labels[i] and (beside or edge)):
+            kept.append(part)
+    return kept
+
+
+def _title_lines(parts: list[str], title: str | None) -> int:
+    """How many leading paragraphs repeat the title: one, or a heading set over two lines
+    (建德市更楼街道绿化养护服务采购项目 / 预中标结果公示); spaces and line breaks do not count."""
+    if not title or not parts:
+        return 0
+    want = _SPACES.sub("", title)
+    if _SPACES.sub("", parts[0]) == want:
+        return 1
+    if len(parts) > 1 and _SPACES.sub("", parts[0] + parts[1]) == want:
+        return 2
+    return 0
+
+
+def _is_info_line(paragraph: str) -> bool:
     return (
         len(paragraph) <= 100
         and bool(_INFO_LINE.match(paragraph))
@@ -165,6 +200,12 @@ def attachment_ext(href: str, extensions: frozenset[str]) -> bool:
     return False
 
 
+def _named_as_file(link: etree._Element, extensions: frozenset[str]) -> bool:
+    """The link's text is a file name (施工补充公告修改.docx) though its URL names no file."""
+    text = "".join(link.itertext()).strip()
+    return "." in text and text.rsplit(".", 1)[1].lower() in extensions
+
+
 def _labelled_attachment(link: etree._Element) -> bool:
     """A link outside the body counts when its nearby block says 附件 (附件：<a>…</a>)."""
     node = link
@@ -194,7 +235,10 @@ def attachments(
         href = (element.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        if not attachment_ext(href, known.attachment_extensions):
+        if not (
+            attachment_ext(href, known.attachment_extensions)
+            or _named_as_file(element, known.attachment_extensions)  # downfile.aspx?id=… a.docx
+        ):
             continue
         if inside is not None and element not in inside and not _labelled_attachment(element):
             continue

@@ -3,17 +3,22 @@
 1. the page's own label (组配分类/信息分类, then its 栏目 column name) matched against the taxonomy;
 2. the breadcrumb, deepest entry first;
 3. the site profile's ``columns`` mapping (column name -> category);
-4. the title: specific keywords, then the genre rule (a bureau's own 通知/意见/办法 is a 部门文件),
+4. the source: a document whose 来源 is a newspaper or 融媒体中心 is news;
+5. the title: specific keywords, then the genre rule (a bureau's own 通知/意见/办法 is a 部门文件),
    then subject topics;
-5. the body's keywords and topics, when one category clearly dominates;
-6. otherwise the taxonomy's unclassified label (未分类) with the reason.
+6. the body's keywords and topics, when one category clearly dominates;
+7. otherwise the taxonomy's unclassified label (未分类) with the reason.
 
-Nothing is dropped: an unmatched document is still returned, classified as 未分类, with a reason.
-A label outside the catalogue (政府信息公开年报) decides nothing; the reason records it.
+Labels that say nothing about the subject never decide: generic columns and crumbs (首页, 政务公开,
+通知公告 …), 主题分类 subjects (综合政务\\政务公开) and labels outside the catalogue
+(政府信息公开年报); the reason records each. A catch-all column (工作动态) yields to a title that
+names its own kind (…的通知, …许可结果公示). Nothing is dropped: an unmatched document is still
+returned, classified as 未分类, with a reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -27,13 +32,21 @@ BODY_MIN_HITS = 3
 BODY_MARGIN = 2.0
 # Shorter aliases ("扶贫", "督查") are too common inside other words to match by containment.
 MIN_CONTAINED_ALIAS = 4
+# How breadcrumbs arrive: one string "首页 政务公开 政策文件", or "首页 > 政务公开 › 政策文件".
+_QUOTED = re.compile(r"《[^《》]*》")
+_CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|›|»|→|/|＞|\\)\s*|\s+")
+
+
+# Every rule that can decide a category: documents.category_source holds one of these.
+RULES = (
+    "label", "column", "breadcrumb", "profile_column", "source", "title_keyword", "title_genre",
+    "title_topic", "body_keyword", "unclassified",
+)  # fmt: skip
 
 
 class Classification(NamedTuple):
     category: str
-    # label | column | breadcrumb | profile_column | title_keyword | title_genre | title_topic |
-    # body_keyword | unclassified
-    source: str
+    source: str  # one of RULES
     raw_label: str | None  # the label, column, breadcrumb entry or keyword that decided
     reason: str
 
@@ -51,10 +64,11 @@ def classify(
     tax = taxonomy or cached_taxonomy()
     title = document.get("title") or ""
     steps = (
-        lambda: _from_labels(tax, [document.get("category_label")], "label"),
-        lambda: _from_labels(tax, [document.get("column")], "column"),
-        lambda: _from_labels(tax, _breadcrumb(document, title), "breadcrumb"),
+        lambda: _from_labels(tax, [document.get("category_label")], "label", title),
+        lambda: _from_labels(tax, [document.get("column")], "column", title),
+        lambda: _from_labels(tax, _breadcrumb(document, title), "breadcrumb", title),
         lambda: _from_profile(tax, columns or {}, document, title),
+        lambda: _from_source(tax, document.get("agency")),
         lambda: _from_title(tax, title, "keywords"),
         lambda: _from_genre(tax, title),
         lambda: _from_title(tax, title, "topics"),
@@ -66,7 +80,7 @@ def classify(
         if isinstance(found, str):  # a step that explains why it decided nothing
             notes.append(found)
         elif found is not None:
-            found = _refine(tax, found, title)
+            found = _refine(tax, found, title, document.get("agency"))
             return found._replace(reason="; ".join([found.reason, *notes]))
     reason = "no label, breadcrumb, column or keyword matched"
     return Classification(tax.unclassified, "unclassified", None, "; ".join([reason, *notes]))
@@ -149,7 +163,8 @@ def _keys(tax: Taxonomy) -> _Keys:
 
 def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     """Category for one label: exact name/alias, then each /-separated part, then the longest
-    contained alias. Returns (category, how) or None."""
+    contained alias, then a category's column-name ending (镇街动态 -> 新闻发布).
+    Returns (category, how) or None."""
     key = label_key(label)
     if not key:
         return None
@@ -161,6 +176,10 @@ def match_label(tax: Taxonomy, label: str) -> tuple[str, str] | None:
     contained = [k for k in _keys(tax).long_aliases if k in key]
     if contained:
         return tax.index[max(contained, key=len)], "contains"
+    if len(label) <= MAX_LABEL_CHARS:
+        for cat in tax.categories:
+            if any(key.endswith(label_key(s)) and key != label_key(s) for s in cat.suffixes):
+                return cat.name, "suffix"
     return None
 
 
@@ -175,32 +194,75 @@ def _is_outside(tax: Taxonomy, label: str) -> bool:
     return any(label_key(o) == key for o in tax.outside_catalogue)
 
 
-def _from_labels(tax: Taxonomy, labels: Iterable[Any], source: str) -> Classification | str | None:
-    misses = []
+def _from_labels(
+    tax: Taxonomy, labels: Iterable[Any], source: str, title: str = ""
+) -> Classification | str | None:
+    misses: list[str] = []
+    passed: dict[str, list[str]] = {}  # why a label decided nothing -> labels
     for label in labels:
         if not isinstance(label, str) or not label.strip():
             continue
         if _is_outside(tax, label):
             return f"{source} {label.strip()!r} is outside the {tax.title}"
+        why_not = _says_nothing(tax, label)
+        if why_not:
+            passed.setdefault(why_not, []).append(label.strip())
+            continue
         found = match_label(tax, label)
         if found:
             category, how = found
-            return Classification(category, source, label.strip(), f"{source} {how} match")
+            decided = Classification(category, source, label.strip(), f"{source} {how} match")
+            return _yield_to_title(tax, decided, title)
         misses.append(label.strip())
+    notes = [f"{source} {'/'.join(names)!r} {why}" for why, names in passed.items()]
     if misses:
-        return f"{source} {'/'.join(misses)!r} is not in taxonomy {tax.name}"
+        notes.append(f"{source} {'/'.join(misses)!r} is not in taxonomy {tax.name}")
+    return "; ".join(notes) or None
+
+
+def _says_nothing(tax: Taxonomy, label: str) -> str | None:
+    """Why a label cannot decide a category (a generic column, a 主题分类 subject), or None."""
+    key = label_key(label)
+    if key in tax.generic_labels and key not in tax.index:  # an explicit alias still decides
+        return "says nothing about the subject"  # 首页, 政务公开, 通知公告 …
+    parts = _split_label(label)
+    if parts and label_key(parts[0]) in tax.subject_labels:
+        return "is a 主题分类 subject, not a catalogue column"
     return None
+
+
+def _yield_to_title(tax: Taxonomy, decided: Classification, title: str) -> Classification:
+    """A catch-all column (工作动态 -> 新闻发布) gives way to the title's own keyword or genre."""
+    if decided.category not in tax.yields_to_title or not title:
+        return decided
+    stronger = _from_title(tax, title, "keywords") or _from_genre(tax, title)
+    if stronger is None or stronger.category == decided.category:
+        return decided
+    reason = f"{stronger.reason}; {decided.source} {decided.raw_label!r} is a catch-all column"
+    return stronger._replace(reason=reason)
+
+
+def _from_source(tax: Taxonomy, agency: Any) -> Classification | None:
+    rule = tax.source_rule
+    if rule is None or not isinstance(agency, str):
+        return None
+    marker = next((m for m in rule.markers if m in agency), None)
+    if marker is None:
+        return None
+    return Classification(rule.category, "source", agency, f"source {agency!r} is a news medium")
 
 
 def _breadcrumb(document: Mapping[str, Any], title: str) -> list[str]:
     """Breadcrumb entries deepest first, without the page's own title."""
-    crumbs = document.get("breadcrumb") or []
-    title_key = label_key(title)
-    return [
-        c
-        for c in reversed(crumbs)
-        if isinstance(c, str) and len(c) <= MAX_LABEL_CHARS and label_key(c) != title_key
+    crumbs = [
+        part
+        for crumb in document.get("breadcrumb") or []
+        if isinstance(crumb, str)
+        for part in _CRUMB_SEPARATORS.split(crumb.strip())
+        if part
     ]
+    title_key = label_key(title)
+    return [c for c in reversed(crumbs) if len(c) <= MAX_LABEL_CHARS and label_key(c) != title_key]
 
 
 def _from_profile(
@@ -233,7 +295,9 @@ def _column_keys(tax: Taxonomy, columns: tuple[tuple[str, str], ...]) -> dict[st
 
 def _from_title(tax: Taxonomy, title: str, kind: str) -> Classification | None:
     """Longest keyword (or topic) of any category found in the title; ties go to file order."""
-    key = label_key(title)
+    # Also the title without the documents it quotes: 关于征求《…工作方案》意见的公告 asks for
+    # comments (征求意见) although the quoted name splits the phrase.
+    key = label_key(title) + "\x00" + label_key(_QUOTED.sub("", title))
     found = [entry[1:] for entry in getattr(_keys(tax), kind) if entry[0] in key]
     if not found:
         return None
@@ -270,15 +334,20 @@ def _from_body(tax: Taxonomy, body: str) -> Classification | str | None:
     return Classification(name, "body_keyword", word, f"body has {total} keyword hits")
 
 
-def _refine(tax: Taxonomy, found: Classification, title: str) -> Classification:
+def _refine(tax: Taxonomy, found: Classification, title: str, agency: Any = None) -> Classification:
     """Apply the taxonomy's refinements (政策解读 -> 上级政策解读 when the title names a higher
-    authority), unless the page itself named the category exactly."""
+    authority), unless the page itself named the category exactly.
+
+    A marker the publishing agency's own name contains is no higher authority: 省 in the title
+    of 江西省市场监督管理局's own 解读 names its own level.
+    """
     exact = found.raw_label is not None and label_key(found.raw_label) == label_key(found.category)
     if exact:
         return found
     for rule in tax.refinements:
         if found.category == rule.category:
-            marker = next((m for m in rule.when_title_has if m in title), None)
+            own = agency if isinstance(agency, str) else ""
+            marker = next((m for m in rule.when_title_has if m in title and m not in own), None)
             if marker:
                 reason = f"{found.reason}; title names {marker!r}, so {rule.becomes}"
                 return found._replace(category=rule.becomes, reason=reason)

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 
 # 2022-02-22, 2022/2/22, 2022.02.22, 2022年2月22日, optionally followed by a time
-# (08:23, 08:23:45, 8时23分); gov.cn writes "2018-12-29-11:24:11" in its meta tags.
+# (08:23, 08:23:45, 8时23分, 10∶08 with U+2236); gov.cn writes "2018-12-29-11:24:11" in its meta tags.
 DATE_PATTERN = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:(?:\s*|-|T)(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*\d{2}\s*秒?)?)?"
+    r"(?:(?:\s*|-|T)(?P<H>\d{1,2})\s*[:：∶时]\s*(?P<M>\d{2})(?:\s*[:：∶分]\s*\d{2}\s*秒?)?)?"
 )
 _COMPACT = re.compile(
     r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2}))?"

@@ -55,13 +55,17 @@ class Selectors:
     label_inline: re.Pattern[str]  # a known label followed by a colon, anywhere in a text
     label_field: dict[str, str]  # compact label (no spaces) -> field
     label_rank: dict[str, int]  # compact label -> rank within its field (lower wins)
+    label_starts: frozenset[str]  # first characters of the labels
     value_stop: re.Pattern[str]  # page chrome that ends a label's value on the same line
     agency_ignore: frozenset[str]  # values that name no agency (本站, 管理员 …)
-    text_patterns: dict[str, list[re.Pattern[str]]]
+    text_patterns: dict[str, list[tuple[re.Pattern[str], int | None]]]  # (regex, near_title)
     title: list[Entry]
     title_generic: list[Entry]
+    title_fallback: list[Entry]
     body: list[Entry]
     breadcrumb: list[Entry]
+    date: list[Entry]  # containers of a printed, unlabelled publication date
+    column_words: frozenset[str]  # column/site words never a title on their own
     attachment_extensions: frozenset[str]
 
 
@@ -74,6 +78,12 @@ def compile_css(css: str) -> CSSSelector:
 def _spaced(label: str) -> str:
     # 索引号 also matches 索 引 号 and 索　引　号 as printed in many tables.
     return r"[\s\xa0\u3000]*".join(re.escape(ch) for ch in label)
+
+
+def _text_pattern(entry: str | dict) -> tuple[re.Pattern[str], int | None]:
+    if isinstance(entry, dict):
+        return re.compile(entry["pattern"]), int(entry["near_title"])
+    return re.compile(entry), None
 
 
 def _compile(data: dict) -> Selectors:
@@ -93,16 +103,20 @@ def _compile(data: dict) -> Selectors:
         label_inline=label_inline,
         label_field=label_field,
         label_rank=label_rank,
+        label_starts=frozenset(label[0] for label in label_field),
         value_stop=re.compile("|".join(re.escape(w) for w in data.get("value_stops", [])) or "$^"),
         agency_ignore=frozenset(data.get("agency_ignore", [])),
         text_patterns={
-            field: [re.compile(p) for p in patterns]
+            field: [_text_pattern(p) for p in patterns]
             for field, patterns in data["text_patterns"].items()
         },
         title=[_entry(css) for css in data["title"]],
         title_generic=[_entry(css) for css in data["title_generic"]],
+        title_fallback=[_entry(css) for css in data.get("title_fallback", [])],
         body=[_entry(css) for css in data["body"]],
         breadcrumb=[_entry(css) for css in data["breadcrumb"]],
+        date=[_entry(css) for css in data.get("date", [])],
+        column_words=frozenset(data.get("column_words", [])),
         attachment_extensions=frozenset(data["attachment_extensions"]),
     )
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
@@ -19,11 +23,12 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from archive.store import ArchiveWriter
 from pipeline.attachments import AttachmentText, extension, extract_attachment, sniff, type_note
-from pipeline.counts import CrawlCounts
+from pipeline.counts import CrawlCounts, capture_stats
 from pipeline.encoding import content_type
 from pipeline.page import PageReading, read_page
 from pipeline.soft404 import ERROR, Verdict
@@ -81,12 +86,33 @@ class AttachmentReader:
     def read(self, body: bytes) -> AttachmentText:
         """Blocking: called from a reactor thread-pool thread, never the reactor thread."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=reader_process_setup, initargs=(os.getpid(),),
+            )  # fmt: skip
         try:
             return self.pool.submit(extract_attachment, body).result()
         except BrokenProcessPool:
             self.pool = None
             return AttachmentText(sniff(body), "failed", error="attachment reader crashed")
+
+
+def reader_process_setup(parent: int) -> None:
+    """In the reader process: leave Ctrl-C to the crawl, and end with the crawl.
+
+    Ctrl-C in a terminal reaches the whole process group, and the crawl (or the server
+    `gongkai demo` starts after it) decides when to stop; a worker left to die of it prints a
+    traceback for nothing. And when the crawl that started it is gone (kill -9 included), the
+    reader ends rather than wait forever for work as an orphan.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 _READER = AttachmentReader()
@@ -107,7 +133,8 @@ class AttachmentStage:
         key = hashlib.sha256(body).hexdigest()
         reading = self.readings.get(key)
         if reading is None:
-            reading = await deferToThread(_READER.read, body)
+            # maybe_deferred_to_future: awaitable under the asyncio reactor as well as epoll.
+            reading = await maybe_deferred_to_future(deferToThread(_READER.read, body))
             if len(self.readings) >= self.CACHE_SIZE:
                 self.readings.pop(next(iter(self.readings)))
             self.readings[key] = reading
@@ -190,10 +217,8 @@ class ArchiveStage:
         row = data.pop("document", None)
         data["crawl_id"] = self.crawl_id
         outcome = write_page(self.writer, data, row)
-        self.stats.inc_value(f"archive/{outcome}")
-        self.stats.inc_value("archive/bytes", len(data.get("body") or b""))
-        if (data.get("status") or 0) >= 400:
-            self.stats.inc_value("archive/http_errors")
+        for key, count in capture_stats(data, outcome).items():
+            self.stats.inc_value(key, count)
         return item
 
     def close_spider(self) -> None:

@@ -23,6 +23,8 @@ SKIP_TAGS = frozenset(
     " svg canvas video audio map head title".split()
 )
 _BREAK = "\x00"  # paragraph marker while walking; never appears in decoded HTML text
+# A cell with more text than this holds prose, so its row is layout, not a data table.
+MAX_CELL_CHARS = 500
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 # Chrome that CMS templates put around or inside the body. Anchored: the paragraph must be
@@ -60,25 +62,52 @@ def normalise_space(text: str) -> str:
 
 
 def _walk(element: etree._Element, out: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag.lower() in SKIP_TAGS:  # comments, processing instructions, code
-        if element.tail:
-            out.append(element.tail)
-        return
-    tag = tag.lower()
-    block = tag in BLOCK_TAGS
-    if block:
-        out.append(_BREAK)
-    if element.text:
-        out.append(element.text)
-    for child in element:
-        _walk(child, out)
-    if block:
-        out.append(_BREAK)
-    elif tag in CELL_TAGS:
-        out.append(" ")
-    if element.tail:
-        out.append(element.tail)
+    """Append the text of ``element`` and its tail to ``out``, marking block breaks.
+
+    A data row of a table stays one line: inside it, paragraphs and line breaks within a cell
+    are spaces, and the row ends with a break. Iterative, not recursive: a page of 10,000
+    nested elements (seen on hostile sites) would exceed Python's recursion limit.
+    """
+    # (node, leaving, inside a data row, this node is a data row)
+    stack: list[tuple[etree._Element, bool, bool, bool]] = [(element, False, False, False)]
+    while stack:
+        node, leaving, in_row, row = stack.pop()
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        brk = " " if in_row else _BREAK
+        if leaving:
+            if tag in BLOCK_TAGS:
+                out.append(_BREAK if row else brk)
+            elif tag in CELL_TAGS:
+                out.append(" ")
+            if node.tail:
+                out.append(node.tail)
+            continue
+        if tag is None or tag in SKIP_TAGS:  # comments, processing instructions, code
+            if node.tail:
+                out.append(node.tail)
+            continue
+        row = tag == "tr" and not in_row and _is_data_row(node)
+        if tag in BLOCK_TAGS:
+            out.append(brk)
+        if node.text:
+            out.append(node.text)
+        stack.append((node, True, in_row, row))
+        stack.extend((child, False, in_row or row, False) for child in reversed(node))
+
+
+def _is_data_row(row: etree._Element) -> bool:
+    """A table row of data (two or more cells with text, no nested table, no long prose cell)
+    rather than a layout row holding a whole page column."""
+    cells = [c for c in row if isinstance(c.tag, str) and c.tag.lower() in CELL_TAGS]
+    filled = 0
+    for cell in cells:
+        if cell.find(".//table") is not None:
+            return False
+        size = len("".join(cell.itertext()).strip())
+        if size > MAX_CELL_CHARS:
+            return False
+        filled += size > 0
+    return filled >= 2
 
 
 def paragraphs(element: etree._Element) -> list[str]:

@@ -16,6 +16,7 @@ import pytest
 
 from crawler.samplesites.server import SampleServer
 from tests.gongkai_cli import gongkai
+from tests.tools import SAMPLES_EXIT
 
 
 @dataclass
@@ -25,6 +26,7 @@ class SampleCrawl:
     first: subprocess.CompletedProcess
     second: subprocess.CompletedProcess
     after_first: dict[str, int]  # documents and captures after the first crawl
+    requests: list[dict]  # what the server was asked during the two crawls, nothing else
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
@@ -40,13 +42,26 @@ def sample_server():
 @pytest.fixture(scope="session")
 def sample_crawl(sample_server, tmp_path_factory) -> SampleCrawl:
     db = tmp_path_factory.mktemp("sample-crawl") / "gongkai.db"
+    start = len(sample_server.requests)
     first = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == SAMPLES_EXIT, first.stderr
     with sqlite3.connect(db) as conn:
         after_first = {
             table: conn.execute(f"select count(*) from {table}").fetchone()[0]
             for table in ("documents", "captures")
         }
     second = gongkai("crawl", "--samples", "--proxy", sample_server.url, "--db", str(db))
-    assert second.returncode == 0, second.stderr
-    return SampleCrawl(db, sample_server, first, second, after_first)
+    assert second.returncode == SAMPLES_EXIT, second.stderr
+    asked = list(sample_server.requests[start:])
+    return SampleCrawl(db, sample_server, first, second, after_first, asked)
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """`gongkai demo --no-serve` once per test process: the sample sites crawled, then crawled
+    twice more "some weeks later" (an edit, a deletion, new documents citing others)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = gongkai("demo", "--no-serve", "--db", str(db))
+    assert result.returncode == SAMPLES_EXIT, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return db

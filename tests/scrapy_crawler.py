@@ -10,6 +10,7 @@ from scrapy.utils.test import get_crawler
 
 import crawler.settings
 from crawler.spiders.bureau import BureauSpider
+from crawler.suffixes import use_bundled_suffix_list
 
 # The reactor is get_crawler's business in tests; the rest is the project's.
 PROJECT_SETTINGS = {
@@ -21,6 +22,7 @@ PROJECT_SETTINGS = {
 
 def bureau_crawler(profile: str = "sample-suixi-jyj", **settings: Any) -> Crawler:
     """A crawler for the bureau spider with ``profile``, its spider created, not started."""
+    use_bundled_suffix_list()
     built = get_crawler(BureauSpider, {**PROJECT_SETTINGS, **settings})
     built.spider = built._create_spider(profile=profile)
     return built

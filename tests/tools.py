@@ -28,3 +28,22 @@ def require_tool(*names: str, package: str) -> str:
     if os.environ.get(REQUIRE_TOOLS) == "1":
         pytest.fail(f"{reason} ({REQUIRE_TOOLS}=1)", pytrace=False)
     pytest.skip(reason)
+
+
+def chromium_installed() -> bool:
+    """Whether a crawl on this machine can pass JavaScript challenges (crawler.render)."""
+    from crawler.render import find_chromium
+
+    return find_chromium() is not None
+
+
+# `gongkai crawl --samples` and `gongkai demo` exit 1 without Chromium: the sample bureau behind
+# a JavaScript challenge (fgw.lanshan.sample.test) stays blocked, "needs a browser".
+SAMPLES_EXIT = 0 if chromium_installed() else 1
+
+
+def reachable(manifest: dict, profile: str) -> bool:
+    """Whether a crawl here can archive a sample profile's documents: not behind a challenge,
+    or Chromium is installed to pass it."""
+    host = manifest["profiles"][profile]["host"]
+    return not manifest["hosts"][host].get("challenge") or chromium_installed()

@@ -7,8 +7,16 @@ runs, so ``gongkai extract`` does not pay for importing Scrapy or Datasette.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from typing import Any
 
 import click
+
+from crawler.cli.errors import EXIT_INTERRUPTED, EXIT_SOME_ERRORS, fail
+
+# Set to 1 to see the traceback of an unexpected error instead of its one-line summary.
+TRACEBACK_ENV = "GONGKAI_TRACEBACK"
 
 # name -> (module, attribute).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -24,10 +32,34 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("crawler.cli.verify", "verify"),
     "replay": ("crawler.cli.replay", "replay"),
     "sample-sites": ("crawler.cli.samplesites", "sample_sites"),
+    "scorecard": ("crawler.cli.scorecard", "scorecard"),
+    "writer": ("crawler.cli.writer", "writer"),
 }
 
 
 class LazyGroup(click.Group):
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Click's own main, but every error is one ``gongkai: error:`` line, never four or a
+        traceback: usage errors (exit 2), Ctrl-C (130), anything unexpected (1)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            fail(exc.format_message() + hint, exc.exit_code)
+        except click.ClickException as exc:
+            fail(exc.format_message(), exc.exit_code)
+        except click.Abort:  # Ctrl-C or end of input; click has already ended the line
+            click.echo("gongkai: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            if os.environ.get(TRACEBACK_ENV) == "1":
+                raise
+            fail(f"unexpected {type(exc).__name__}: {exc} ({TRACEBACK_ENV}=1 shows where)",
+                 EXIT_SOME_ERRORS)  # fmt: skip
+        sys.exit(code if isinstance(code, int) else 0)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.errors import crawl_and_report, fail
+from crawler.cli.errors import EXIT_SOME_ERRORS, EXIT_UNREACHABLE, crawl_and_report, fail
 from crawler.cli.options import db_option
 from crawler.profile import PROFILES_DIR, Profile, ProfileError, find_profile, load_all
 
@@ -50,7 +50,15 @@ def select_profiles(
     is_flag=True,
     help="Crawl even sites whose profile's politeness.off_peak window is closed.",
 )
-def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_window) -> None:
+@click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    help="Be one worker of a distributed crawl (redis://HOST:6379/0); `gongkai writer` archives.",
+)
+def crawl(
+    names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_window, redis_url
+) -> None:
     """Crawl bureau sites into the archive and print a one-line summary.
 
     Exit codes: 0 ok, 1 finished with some fetch errors, 2 bad configuration,
@@ -61,10 +69,49 @@ def crawl(names, all_, samples, db_path, profiles_dir, proxy, log_file, ignore_w
     Example:
         gongkai crawl --profile suixi-sxx --db var/gongkai.db
         gongkai crawl --all --db var/gongkai.db
+        gongkai crawl --all --redis redis://10.0.0.5:6379/0   # a worker; see gongkai writer
+
+    With --redis the crawl is one worker of many: it shares their frontier and politeness
+    through Redis and sends what it fetches to `gongkai writer`; --db then only places the log.
+    A worker exits 4 when Redis or the writer cannot be reached, 1 when Redis is lost
+    mid-crawl (start it again to resume from the shared frontier).
     """
     from crawler.run import default_log_file
 
     profiles = select_profiles(names, all_, samples, profiles_dir)
     log_file = log_file or default_log_file(db_path)
+    if redis_url:
+        raise SystemExit(
+            work_and_report(profiles, redis_url, db_path, proxy, log_file, ignore_window)
+        )
     code = crawl_and_report(profiles, db_path, proxy, log_file, ignore_window)
     raise SystemExit(code)
+
+
+def work_and_report(
+    profiles: list[Profile],
+    url: str,
+    db_path: Path,
+    proxy: str,
+    log_file: Path,
+    ignore_window: bool,
+) -> int:
+    """Run one distributed worker (crawler.distributed.worker); print its line; the exit code."""
+    from crawler.distributed.cluster import RedisUnreachable
+    from crawler.distributed.worker import NoWriter, crawl_worker
+
+    try:
+        run = crawl_worker(profiles, url, db_path, proxy, log_file, ignore_window)
+    except (RedisUnreachable, NoWriter) as exc:
+        fail(str(exc), EXIT_UNREACHABLE)
+    click.echo(run.summary())
+    if run.lost:
+        fail(
+            f"lost Redis mid-crawl ({run.lost}); start the worker again to resume "
+            f"(log: {log_file})",
+            EXIT_SOME_ERRORS,
+        )
+    if run.unreachable:
+        click.echo(f"gongkai: error: no site was reachable (log: {log_file})", err=True)
+        return EXIT_UNREACHABLE
+    return EXIT_SOME_ERRORS if run.crawl.total("fetch_errors") else 0

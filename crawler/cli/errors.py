@@ -15,6 +15,7 @@ EXIT_SOME_ERRORS = 1
 EXIT_BAD_CONFIG = 2
 EXIT_LOCKED = 3
 EXIT_UNREACHABLE = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 
 def fail(message: str, code: int = EXIT_BAD_CONFIG) -> NoReturn:
@@ -42,6 +43,9 @@ def crawl_and_report(
     except ArchiveError as exc:
         fail(str(exc))
     click.echo(run.summary())
+    if run.interrupted:  # what was fetched is archived; nothing else to say
+        click.echo("gongkai: interrupted", err=True)
+        return EXIT_INTERRUPTED
     if not run.reachable:
         click.echo(f"gongkai: error: no site was reachable (log: {log_file})", err=True)
         return EXIT_UNREACHABLE

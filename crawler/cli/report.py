@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from crawler.cli.errors import EXIT_BAD_CONFIG, fail
+from crawler.cli.errors import EXIT_BAD_CONFIG, EXIT_SOME_ERRORS, fail
 
 
 def _summary(report: dict[str, Any]) -> str:
@@ -43,6 +43,23 @@ def _coverage(report: dict[str, Any], name: str) -> str:
     )
 
 
+NOT_A_REPORT = "not an annual report: no report title, tables or 主动公开 counts found"
+
+
+def looks_like_a_report(result: dict[str, Any]) -> bool:
+    """A report title, or anything a report states (tables, prose counts, the total).
+
+    A binary file or a news page parses to none of these; a real report whose tables are
+    images still has its title.
+    """
+    from pipeline.reports import is_report
+
+    return bool(
+        is_report(result["title"]) or result["cells"] or result["claims"]
+        or result["proactive_total"] is not None
+    )  # fmt: skip
+
+
 def _read(file: Path) -> bytes:
     try:
         return file.read_bytes()
@@ -65,7 +82,8 @@ def report(
     ("2021", "2019", "pre2019" or "prose"), proactive_total, claims [{category, count}], cells
     [{table, row, column, value, raw}], checks [{name, ok, detail}] and warnings. What cannot
     be read is null with a warning. With --coverage, several FILEs give one line each. Exit 0
-    on success, 2 when a FILE cannot be read.
+    on success, 1 when FILE is not a report (the JSON object then has an "error" key), 2 when
+    a FILE cannot be read.
 
     \b
     Examples:
@@ -86,7 +104,12 @@ def report(
             click.echo(_coverage(result, str(file)))
         return
     result = parse_page(_read(files[0]), url or files[0].resolve().as_uri(), encoding)
+    problem = None if looks_like_a_report(result) else NOT_A_REPORT
+    if problem:
+        result["error"] = problem
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
+    elif not problem:
         click.echo(_summary(result))
+    if problem:
+        fail(f"{files[0]}: {problem}", EXIT_SOME_ERRORS)

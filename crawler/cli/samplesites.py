@@ -25,7 +25,14 @@ from crawler.cli.errors import EXIT_BAD_CONFIG, fail
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append one JSON line per request to this file.",
 )
-def sample_sites(port: int, log_path: Path | None) -> None:
+@click.option(
+    "--latency",
+    type=click.FloatRange(0, 60),
+    default=0.0,
+    show_default=True,
+    help="Seconds every answer waits, like a slow county server (benchmarks).",
+)
+def sample_sites(port: int, log_path: Path | None, latency: float) -> None:
     """Serve the bundled sample bureau sites on 127.0.0.1 until Ctrl-C.
 
     The server is an HTTP proxy for the sample hosts (*.sample.test); any other host gets 502.
@@ -33,6 +40,7 @@ def sample_sites(port: int, log_path: Path | None) -> None:
     \b
     Example:
         gongkai sample-sites --port 8080
+        gongkai sample-sites --port 8080 --latency 0.1 --log var/requests.jsonl
         curl -x http://127.0.0.1:8080 http://www.sxx.sample.test/zwgk/public/37/62710901.html
     """
     from crawler.samplesites.generate import MANIFEST
@@ -41,7 +49,7 @@ def sample_sites(port: int, log_path: Path | None) -> None:
     if log_path and not log_path.parent.is_dir():
         fail(f"log directory does not exist: {log_path.parent}", EXIT_BAD_CONFIG)
     try:
-        server = serve(port=port, log_path=log_path)
+        server = serve(port=port, log_path=log_path, latency=latency)
     except OSError as exc:
         fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", EXIT_BAD_CONFIG)
     try:

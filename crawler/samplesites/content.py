@@ -63,12 +63,14 @@ class Site:
 
 
 def load(content_dir: Path = CONTENT_DIR) -> dict[str, Site]:
-    """Read sites.yml and every document file; return sites keyed by host, docs attached."""
-    config = yaml.safe_load((content_dir / "sites.yml").read_text(encoding="utf-8"))
-    sites = {host: Site(host, conf) for host, conf in sorted(config["sites"].items())}
+    """Read sites.yml (and sites-*.yml) and every document file; return sites by host."""
+    hosts: dict[str, dict] = {}
+    for path in sorted(content_dir.glob("sites*.yml")):  # sites.yml, then sites-<topic>.yml
+        hosts.update(yaml.safe_load(path.read_text(encoding="utf-8"))["sites"])
+    sites = {host: Site(host, conf) for host, conf in sorted(hosts.items())}
     seen: dict[tuple[str, int], str] = {}
     for path in sorted(content_dir.glob("*.yml")):
-        if path.name == "sites.yml":
+        if path.name.startswith("sites"):
             continue
         for block in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if block:
@@ -128,12 +130,24 @@ def _body_from_file(content_dir: Path, spec: dict, where: str) -> list[str]:
 
 
 def _detail_path(site: Site, data: dict, organ: str | None) -> str:
+    """Where a document lives, in each platform's real URL shape (see content/sites.yml)."""
     if site.platform == "lonsun":
         shard = site.config["organs"][organ]["shard"]
         return f"zwgk/public/{shard}/{data['id']}.html"
-    day = data["published_at"][:10].replace("-", "")
-    column_path = site.config["columns"][data["column"]]["path"].strip("/")
-    return f"{column_path}/{day[:6]}/t{day}_{data['id']}.html"
+    year, month, day = (int(part) for part in data["published_at"][:10].split("-"))
+    column = site.config["columns"][data["column"]]
+    if site.platform == "hanweb":  # /art/2021/3/1/art_<column id>_<id>.html, no zero padding
+        return f"art/{year}/{month}/{day}/art_{column['col_id']}_{data['id']}.html"
+    if site.platform == "kaipu":  # Sichuan's /<site>/<column>/YYYY/M/D/<32 hex>.shtml
+        token = hashlib.md5(f"{site.host}/{data['id']}".encode()).hexdigest()
+        return f"{site.config['site_code']}/{column['code']}/{year}/{month}/{day}/{token}.shtml"
+    if site.platform == "gkmlpt":  # content/<id // 10**6>/<id // 10**3>/post_<id>.html
+        number = int(data["id"])
+        base = site.config["base"].strip("/")
+        return f"{base}/gkmlpt/content/{number // 10**6}/{number // 10**3}/post_{number}.html"
+    day_path = data["published_at"][:10].replace("-", "")
+    column_path = column["path"].strip("/")
+    return f"{column_path}/{day_path[:6]}/t{day_path}_{data['id']}.html"
 
 
 def _attachment(site: Site, doc: Doc, n: int, spec: dict) -> Attachment:

@@ -16,7 +16,9 @@ from pathlib import Path
 import jinja2
 
 from crawler.platforms import lonsun_fragment_urls
-from crawler.samplesites.content import ASSETS_DIR, CONTENT_DIR, Doc, Site, load
+from crawler.samplesites.content import CONTENT_DIR, Site, load
+from crawler.samplesites.render import render_gkmlpt, render_hanweb, render_kaipu
+from crawler.samplesites.writer import Writer, pages, render_detail
 
 HERE = Path(__file__).parent
 SITES_DIR = HERE / "sites"
@@ -53,27 +55,6 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-
-
-class Writer:
-    """Collects rendered files of one site, encoded in the site's charset."""
-
-    def __init__(self, site: Site, env: jinja2.Environment, hosts: list[str]):
-        self.site, self.env = site, env
-        self.files: dict[str, bytes] = {}
-        self.common = {"site": site, "other_hosts": [h for h in hosts if h != site.host]}
-
-    def page(self, path: str, template: str, **context) -> str:
-        html = self.env.get_template(template).render(**self.common, **context)
-        self.files[path] = html.encode(self.site.config["encoding"])
-        return html
-
-    def copy_asset(self, path: str, asset: str) -> None:
-        self.files[path] = (ASSETS_DIR / asset).read_bytes()
-
-
-def pages(total: int, size: int) -> list[int]:
-    return list(range(max(1, -(-total // size))))
 
 
 def render_lonsun(w: Writer, entry: dict) -> None:
@@ -145,36 +126,29 @@ def render_trs(w: Writer, entry: dict) -> None:
             render_detail(w, doc, "trs_detail.html", prof)
 
 
-def render_detail(w: Writer, doc: Doc, template: str, prof: dict, **context) -> None:
-    html = w.page(doc.path, template, doc=doc, attachments=doc.attachments, **context)
-    if doc.data.get("special") == "truncated":
-        # A page cut off mid-head (as when a CMS publish job dies): no title, no body.
-        cut = html[: html.index("<title>")]
-        w.files[doc.path] = cut.encode(w.site.config["encoding"])
-    for a in doc.attachments:
-        w.copy_asset(a.path, a.asset)
-    prof["documents"].append(manifest_doc(doc))
+def site_info(site: Site) -> dict:
+    """``_site.json``: what the server needs to answer for the host (charset, pager ids)."""
+    keys = ("platform", "encoding", "declared_charset", "content_type")
+    info = {k: site.config.get(k) for k in keys}
+    if site.platform == "hanweb":  # the pager checks webid and each column's unit id
+        info["webid"] = site.config["webid"]
+        info["units"] = {
+            str(c["col_id"]): str(c["unit_id"]) for c in site.config["columns"].values()
+        }
+    if site.platform == "gkmlpt":  # the API answers only its own site id
+        info["sid"] = site.config["sid"]
+    if site.config.get("challenge"):  # which JavaScript challenge the server puts in front
+        info["challenge"] = site.config["challenge"]
+    return info
 
 
-def manifest_doc(doc: Doc) -> dict:
-    d = doc.data
-    dup = d.get("duplicate_of")
-    return {
-        "url": doc.url,
-        "id": d["id"],
-        "title": d["title"],
-        "column": d["column"],
-        "published_at": d["published_at"],
-        "agency": d.get("agency"),
-        "unparseable": d.get("special") == "truncated",
-        "duplicate_of": f"http://{doc.host}/{doc.path.rsplit('/', 1)[0]}/{dup}.html"
-        if dup
-        else None,
-        "attachments": [
-            {"url": f"http://{doc.host}/{a.path}", "name": a.name, "file": a.asset}
-            for a in doc.attachments
-        ],
-    }
+RENDERERS = {
+    "lonsun": render_lonsun,
+    "trs_wcm": render_trs,
+    "hanweb": render_hanweb,
+    "kaipu": render_kaipu,
+    "gkmlpt": render_gkmlpt,
+}
 
 
 def profiles_of(site: Site) -> dict[str, dict]:
@@ -187,6 +161,7 @@ def profiles_of(site: Site) -> dict[str, dict]:
             "start_urls": [],
             "list_urls": [],
             "fragment_urls": [],
+            "requests": [],  # list requests that are not GETs (Hanweb's pager POSTs)
             "documents": [],
         }
         for o in organs.values()
@@ -206,18 +181,17 @@ def generate(
         shutil.rmtree(out_dir)
     for host, site in sites.items():
         entry = profiles_of(site)
-        w = Writer(site, env, list(sites))
-        (render_lonsun if site.platform == "lonsun" else render_trs)(w, entry)
+        # Footers link the other sample hosts, except those behind a challenge: their pages
+        # would change whenever one is added (and a crawler never follows a footer anyway).
+        w = Writer(site, env, [h for h in sites if not sites[h].config.get("challenge")])
+        RENDERERS[site.platform](w, entry)
         charset = site.config.get("declared_charset", "utf-8")
         w.page("_404.html", "not_found.html", charset=charset)
         for path, data in sorted(w.files.items()):
             target = out_dir / host / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        info = {
-            k: site.config.get(k)
-            for k in ("platform", "encoding", "declared_charset", "content_type")
-        }
+        info = site_info(site)
         (out_dir / host / "_site.json").write_text(
             json.dumps(info, indent=1, sort_keys=True) + "\n"
         )

@@ -95,7 +95,7 @@ def build(
 
 def _rewrite_content(content: Path, edits: dict, hidden: set) -> None:
     for path in sorted(content.glob("*.yml")):
-        if path.name == "sites.yml":
+        if path.name.startswith("sites"):
             continue
         blocks = [b for b in yaml.safe_load_all(path.read_text(encoding="utf-8")) if b]
         changed = False

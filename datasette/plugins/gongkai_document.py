@@ -1,9 +1,10 @@
 """The document page's extra sections, and archived HTML served only as a sandboxed copy.
 
 The row page of ``documents`` (templates/row-gongkai-documents.html) gets the document's
-attachments, captures, versions with a paragraph diff, and sightings. Archived HTML is never
-rendered inside the archive's pages; ``/-/capture/<id>`` serves a capture's bytes as received
-(read from its WARC record when the archive keeps page bodies only there),
+attachments, captures, versions with a paragraph diff, sightings, and citations: what it
+cites by 文号 (linked when the archive holds it, as text when not) and what cites it. Archived
+HTML is never rendered inside the archive's pages; ``/-/capture/<id>`` serves a capture's bytes
+as received (read from its WARC record when the archive keeps page bodies only there),
 with a Content-Security-Policy that sandboxes it (no scripts, no forms, a unique origin) and
 forbids every load except inline styles and our own/data images.
 """
@@ -72,7 +73,27 @@ async def document_extras(datasette, document_id: int) -> dict:
         extras["sightings"] = [dict(r) for r in await db.execute(
             "SELECT url, column_name, first_seen, last_seen, times_seen FROM sightings"
             " WHERE document_id = :id ORDER BY first_seen", params)]  # fmt: skip
+    if "citations" in tables:
+        extras.update(await citation_extras(db, params))
     return extras
+
+
+async def citation_extras(db, params: dict) -> dict:
+    """What the document cites (resolved or as text) and which documents cite it."""
+    cites = await db.execute(
+        "SELECT c.doc_no, c.title, c.raw, c.cited_id, d.title AS cited_title,"
+        " d.agency AS cited_agency, d.published_at AS cited_published_at"
+        " FROM citations c LEFT JOIN documents d ON d.id = c.cited_id"
+        " WHERE c.document_id = :id ORDER BY c.position, c.cited_id",
+        params,
+    )
+    cited_by = await db.execute(
+        "SELECT DISTINCT d.id, d.title, d.agency, d.published_at, d.doc_no"
+        " FROM citations c JOIN documents d ON d.id = c.document_id"
+        " WHERE c.cited_id = :id ORDER BY d.published_at DESC, d.id DESC",
+        params,
+    )
+    return {"cites": [dict(r) for r in cites], "cited_by": [dict(r) for r in cited_by]}
 
 
 @hookimpl

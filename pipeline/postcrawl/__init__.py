@@ -1,8 +1,8 @@
 """Steps that run over the archive after a crawl and write rows derived from it.
 
 Each reads through archive's API and has the archive store what it computed:
-near-duplicate groups (``neardups``), annual reports (``reports``), and, on demand after a
-taxonomy edit, re-filing (``refile``).
+near-duplicate groups (``neardups``), annual reports (``reports``), who cites whom
+(``citations``), and, on demand after a taxonomy edit, re-filing (``refile``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from archive.db import open_archive
 
 def after_crawl(db_path: Path) -> dict[str, dict]:
     """Run each post-crawl step on the archive; returns their counts by step name."""
+    from pipeline.postcrawl.citations import link_citations
     from pipeline.postcrawl.neardups import group_near_duplicates
     from pipeline.postcrawl.reports import parse_reports
 
@@ -22,6 +23,7 @@ def after_crawl(db_path: Path) -> dict[str, dict]:
         return {
             "near_duplicates": group_near_duplicates(db),
             "reports": parse_reports(db),
+            "citations": link_citations(db),
         }
     finally:
         db.conn.close()

@@ -12,9 +12,17 @@ from collections.abc import Callable
 from pipeline.reports.numbers import chinese_to_int
 
 NUM = r"(?P<num>\d[\d,，]*|[零〇一二两三四五六七八九十百千万亿余多几数近约超]+)"
+# The figure is often set apart by markup (信息<span>1520</span>条, &nbsp;1520&nbsp;条): in the
+# page text that leaves spaces around it, never a different wording.
+_INFO = r"(?:各类)?(?:政府|政务)?信息(?:共计|共|合计|总计|累计)?\s*"
 _PROACTIVE = re.compile(
-    r"主动公开(?:各类)?(?:政府|政务)?信息(?:共计|共|合计|总计)?" + NUM + r"\s*[条件篇]"
+    r"(?:主动公开"
+    + _INFO
+    + r"|(?:全年|本年度?|年内)?(?:共|累计)?发布(?:各类(?:政府|政务)?|政府|政务)"
+    r"信息(?:共计|共|合计|总计|累计)?\s*)" + NUM + r"\s*[条件篇]"
 )
+# 主动公开规章13件，行政规范性文件60件，…: counts per kind with no stated total.
+_PROACTIVE_LIST = re.compile(r"主动公开(?=[^。，,；;]{1,20}?\d[\d,，]*\s*[条件篇])")
 _BREAKDOWN_START = re.compile(r"其中(?:包括|包含)?\s*[:：,，]?")
 _ITEM = re.compile(r"(?P<label>[^,，、;；:：。\d]{2,30}?)(?:共)?" + NUM + r"\s*[条件篇]")
 _APPLICATIONS = re.compile(
@@ -29,6 +37,7 @@ _NO_FEES = re.compile(
 )
 
 CategoryLookup = Callable[[str], str | None]
+_SPACED = re.compile(r"[ \t\xa0\u3000]+")
 
 
 def read_number(text: str, warnings: list[str]) -> int | None:
@@ -58,15 +67,25 @@ def proactive_claims(
     when ``lookup`` knows it (else the printed label).
     """
     warnings: list[str] = []
+    text = _SPACED.sub(" ", text)
     match = _PROACTIVE.search(text)
     if match is None:
-        return None, [], warnings
+        listed = _PROACTIVE_LIST.search(text)
+        if listed is None:
+            return None, [], warnings
+        passage = text[listed.end() :].split("。", 1)[0]
+        return None, _claims(passage, lookup, warnings), warnings
     total = read_number(match.group("num"), warnings)
     rest = text[match.end() :]
     start = _BREAKDOWN_START.match(rest.lstrip("。，,;；")) if rest else None
     if start is None:
         return total, [], warnings
     passage = rest.lstrip("。，,;；")[start.end() :].split("。", 1)[0]
+    return total, _claims(passage, lookup, warnings), warnings
+
+
+def _claims(passage: str, lookup: CategoryLookup | None, warnings: list[str]) -> list[dict]:
+    """Every "label N条" of a passage; an unmapped label stays a claim under its own name."""
     claims = []
     for item in _ITEM.finditer(passage):
         label = _clean_label(item.group("label"))
@@ -75,7 +94,7 @@ def proactive_claims(
         count = read_number(item.group("num"), warnings)
         category = (lookup(label) if lookup else None) or label
         claims.append({"category": category, "label": label, "count": count})
-    return total, claims, warnings
+    return claims
 
 
 def _first(pattern: re.Pattern[str], text: str, warnings: list[str]) -> int | None:

@@ -21,11 +21,12 @@ DEFAULT_TAXONOMY = "anhui"
 
 TOP_KEYS = frozenset(
     {"name", "title", "unclassified", "article20", "categories", "refinements", "genre_rule",
-     "outside_catalogue"}
+     "outside_catalogue", "generic_labels", "subject_labels", "yields_to_title", "source_rule"}
 )  # fmt: skip
-CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords", "topics"})
+CATEGORY_KEYS = frozenset({"name", "article20", "aliases", "keywords", "topics", "suffixes"})
 GENRE_RULE_KEYS = frozenset({"category", "genres"})
 REFINEMENT_KEYS = frozenset({"category", "becomes", "when_title_has"})
+SOURCE_RULE_KEYS = frozenset({"category", "markers"})
 # Anything that is not a letter or digit: whitespace, ASCII and CJK punctuation, quotes, symbols.
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -50,6 +51,7 @@ class Category:
     aliases: tuple[str, ...]
     keywords: tuple[str, ...]  # specific title phrases: strong evidence
     topics: tuple[str, ...] = ()  # subject words: weak evidence, used after the genre rule
+    suffixes: tuple[str, ...] = ()  # a column name ending so (…动态, …要闻) names this category
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,15 @@ class GenreRule:
 
 
 @dataclass(frozen=True)
+class SourceRule:
+    """A document whose 来源/agency contains one of ``markers`` (a newspaper, a 融媒体中心) is
+    filed under ``category``."""
+
+    category: str
+    markers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     name: str
     path: Path
@@ -78,6 +89,14 @@ class Taxonomy:
     refinements: tuple[Refinement, ...] = ()
     genre_rule: GenreRule | None = None
     outside_catalogue: tuple[str, ...] = ()
+    # Labels and crumbs that say nothing about the subject (首页, 政务公开, 通知公告): never decide.
+    generic_labels: frozenset[str] = frozenset()  # label_key form
+    # First-level 主题分类 (subject) names: a label that starts with one is not a catalogue column.
+    subject_labels: frozenset[str] = frozenset()  # label_key form
+    # Categories a column may name only when the title has no keyword or genre of its own
+    # (工作动态 holds an office's 通知 and 批复 on some sites).
+    yields_to_title: tuple[str, ...] = ()
+    source_rule: SourceRule | None = None
     # label_key(name or alias) -> category name; built by load_taxonomy.
     index: dict[str, str] = field(default_factory=dict)
 
@@ -167,13 +186,41 @@ def _build(path: Path, raw: Any) -> Taxonomy:
         article20=article20,
         categories=categories,
         outside_catalogue=_str_list(path, "outside_catalogue", raw.get("outside_catalogue")),
+        generic_labels=_key_set(path, "generic_labels", raw.get("generic_labels")),
+        subject_labels=_key_set(path, "subject_labels", raw.get("subject_labels")),
         index=index,
     )
+    for name in _str_list(path, "yields_to_title", raw.get("yields_to_title")):
+        if name not in tax.names:
+            raise _err(path, "yields_to_title", f"{name!r} is not a category of this taxonomy")
     refinements = tuple(
         _refinement(path, i, r, tax) for i, r in enumerate(raw.get("refinements") or [])
     )
     genre_rule = _genre_rule(path, raw.get("genre_rule"), tax)
-    return Taxonomy(**{**tax.__dict__, "refinements": refinements, "genre_rule": genre_rule})
+    return Taxonomy(
+        **{
+            **tax.__dict__,
+            "refinements": refinements,
+            "genre_rule": genre_rule,
+            "yields_to_title": _str_list(path, "yields_to_title", raw.get("yields_to_title")),
+            "source_rule": _source_rule(path, raw.get("source_rule"), tax),
+        }
+    )
+
+
+def _key_set(path: Path, entry: str, value: Any) -> frozenset[str]:
+    return frozenset(label_key(v) for v in _str_list(path, entry, value))
+
+
+def _source_rule(path: Path, data: Any, tax: Taxonomy) -> SourceRule | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise _err(path, "source_rule", "must be a mapping")
+    _unknown_keys(path, "source_rule", data, SOURCE_RULE_KEYS)
+    if data.get("category") not in tax.names:
+        raise _err(path, "source_rule", f"category {data.get('category')!r} is not a category")
+    return SourceRule(data["category"], _str_list(path, "source_rule markers", data.get("markers")))
 
 
 def _article20(path: Path, value: Any) -> dict[int, str]:
@@ -204,6 +251,7 @@ def _category(path: Path, i: int, data: Any, article20: dict[int, str]) -> Categ
         aliases=_str_list(path, f"{entry} aliases", data.get("aliases")),
         keywords=_str_list(path, f"{entry} keywords", data.get("keywords")),
         topics=_str_list(path, f"{entry} topics", data.get("topics")),
+        suffixes=_str_list(path, f"{entry} suffixes", data.get("suffixes")),
     )
 
 

@@ -106,7 +106,7 @@ def test_blocked_in_between_neither_counts_nor_resets_missing(db_path, capture, 
     crawl(db_path, [(404, b"", None, "HTTP 404")], capture, document, 4)
     assert events(db_path, "reason") == [
         ("new", None),
-        ("blocked", "HTTP 412 challenge page (__jsl_clearance)"),
+        ("blocked", "HTTP 412: 加速乐 (Jiasule) JavaScript cookie challenge"),
         ("removed", "HTTP 404"),
     ]
 

@@ -25,6 +25,9 @@ CONTRACT_KEYS = {
     "sources",
     "warnings",
     "url",
+    "category",
+    "category_source",
+    "category_reason",
 }
 
 
@@ -148,3 +151,75 @@ def test_non_html_file_is_one_line_error_without_traceback(tmp_path):
         assert json.loads(result.stdout)["error"] == "not an HTML page"
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_json_says_where_the_page_is_filed_and_why():
+    record = json.loads(
+        gongkai("extract", str(SEED), "--url", "http://www.sxx.sample.test/a.html", "--json").stdout
+    )
+    # The seed's own 信息分类 政府信息公开年报 is outside the catalogue: the title decides
+    # (…政务公开工作总结: 监督保障, as tests/fixtures/labels/sample-suixi-jyj.yml labels it).
+    assert (record["category"], record["category_source"]) == ("监督保障", "title_keyword")
+    assert "政府信息公开年报" in record["category_reason"]
+
+
+def test_taxonomy_option_files_in_another_taxonomy(tmp_path):
+    page = tmp_path / "budget.html"
+    page.write_text(
+        "<html><head><title>某局2021年部门预算</title></head><body><div class='position'>"
+        "当前位置：首页 &gt; 政务公开 &gt; 部门预算</div><div id='zoom'><p>预算说明。</p></div>"
+        "</body></html>",
+        "utf-8",
+    )
+    args = ("extract", str(page), "--url", "http://a.test/x.html", "--json")
+    assert json.loads(gongkai(*args).stdout)["category"] == "财政资金"
+    other = json.loads(gongkai(*args, "--taxonomy", "article20").stdout)
+    assert (other["category"], other["category_source"]) == ("财政预算决算", "column")
+
+
+def test_unknown_taxonomy_is_one_line_exit_2():
+    result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--taxonomy", "nope")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+REAL_RESPONSES = SEED.parents[1] / "real" / "responses"
+
+
+def test_verdict_of_a_document_is_ok():
+    result = gongkai(
+        "extract", str(SEED), "--url", "http://www.sxx.sample.test/zwgk/a.html", "--json"
+    )
+    assert json.loads(result.stdout)["verdict"] == {"outcome": "ok", "reason": None}
+
+
+def test_verdict_names_a_challenge_from_status_and_headers(tmp_path):
+    page = tmp_path / "jsl.html"
+    page.write_text(
+        '<script>var x="d@s".split("@");location.href=location.pathname</script>', "utf-8"
+    )
+    args = ("extract", str(page), "--url", "http://a.test/1.html", "--json")
+    plain = json.loads(gongkai(*args).stdout)["verdict"]
+    challenged = gongkai(*args, "--status", "521", "--header", "X-Via-Jsl: 1,-",
+                         "--header", "Set-Cookie: __jsluid_h=1; path=/")  # fmt: skip
+    assert plain["outcome"] != "blocked"
+    assert json.loads(challenged.stdout)["verdict"] == {
+        "outcome": "blocked", "reason": "HTTP 521: 加速乐 (Jiasule) JavaScript cookie challenge",
+    }  # fmt: skip
+    assert challenged.returncode == 1 and "Traceback" not in challenged.stderr
+
+
+def test_verdict_of_a_redirect_to_the_home_page_is_a_soft_404():
+    result = gongkai("extract", str(SEED), "--url", "http://www.sxx.sample.test/zwgk/a.html",
+                     "--final-url", "http://www.sxx.sample.test/", "--json")  # fmt: skip
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict == {
+        "outcome": "missing",
+        "reason": "soft-404: redirected to http://www.sxx.sample.test/",
+    }
+    assert json.loads(result.stdout)["title"]  # every other key is still there
+
+
+def test_a_malformed_header_is_one_line_and_exit_2():
+    result = gongkai("extract", str(SEED), "--url", "http://a.test/", "--header", "no colon")
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "is not 'Name: value'" in result.stderr

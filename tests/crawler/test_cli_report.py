@@ -85,3 +85,28 @@ def test_coverage_prints_one_line_per_file(tmp_path: Path) -> None:
 def test_several_files_without_coverage_is_an_error() -> None:
     result = run(str(SEED), str(SEED), "--json")
     assert result.exit_code == 2 and "--coverage" in result.output
+
+
+def test_prose_total_with_the_figure_in_a_tag(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><head><title>某县财政局2021年政府信息公开工作年度报告</title></head><body>"
+        "<div id='zoom'><p>2021年，全年共发布各类政府信息<span style='color:#c00'>326</span>条，"
+        "其中部门预算<strong>12</strong>条，重点工作动态40条。</p></div></body></html>",
+        "utf-8",
+    )
+    data = json.loads(run(str(page), "--json").output)
+    assert data["proactive_total"] == 326
+    assert [(c["category"], c["label"], c["count"]) for c in data["claims"]] == [
+        ("财政资金", "部门预算", 12),
+        ("重点工作动态", "重点工作动态", 40),  # unmapped: kept under its own label
+    ]
+
+
+def test_real_shanghai_report_keeps_its_listed_kinds_as_claims() -> None:
+    real = (
+        Path(__file__).resolve().parents[1] / "fixtures/real/reports/shanghai-gov-office-2019.html"
+    )
+    data = json.loads(run(str(real), "--json").output)
+    assert data["proactive_total"] is None  # the page states no total
+    assert ("人事任免文件", 141) in [(c["label"], c["count"]) for c in data["claims"]]

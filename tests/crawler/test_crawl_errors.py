@@ -42,6 +42,22 @@ def test_invalid_profile_exits_2_naming_the_field(tmp_path):
     assert not (tmp_path / "a.db").exists()
 
 
+@pytest.mark.parametrize(
+    ("platform", "start"),
+    [("hanweb", "http://x.test/art/2021/3/1/art_1_2.html"), ("gkmlpt", "http://x.test/zwgk/")],
+)
+def test_platform_without_its_required_start_page_exits_2(tmp_path, platform, start):
+    bad = tmp_path / "bad-site.yml"
+    bad.write_text(
+        f"name: bad-site\nagency: 某局\nplatform: {platform}\nstart_urls: [{start}]\n"
+        "allowed_domains: [x.test]\n",
+        encoding="utf-8",
+    )
+    result = gongkai("profiles", "check", str(bad))
+    assert result.returncode == 2
+    assert f"field 'start_urls': a {platform} profile needs a start URL" in one_line_error(result)
+
+
 def test_profiles_check_reports_bad_yaml(tmp_path):
     bad = tmp_path / "broken.yml"
     bad.write_text("name: broken\nagency: [\n", encoding="utf-8")

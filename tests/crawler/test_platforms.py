@@ -12,7 +12,7 @@ import yaml
 
 from crawler.platforms import discover, lonsun_fragment_urls, page_kind, trs_page_urls
 from crawler.samplesites.generate import MANIFEST
-from crawler.samplesites.server import load_sites, resolve
+from crawler.samplesites.server import hanweb_datastore, load_sites, resolve
 from pipeline.urls import within_domains
 
 PROFILES = Path(__file__).parents[2] / "crawler" / "profiles"
@@ -34,22 +34,33 @@ def page(url: str) -> str | None:
     return site.files[key].decode(site.info["encoding"]) if key else None
 
 
+def post(url: str, form: tuple) -> str:
+    """The sample server's answer to a Hanweb pager POST."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    return hanweb_datastore(SITES[parts.hostname], query, dict(form)).decode("utf-8")
+
+
 def crawl(prof: dict) -> tuple[dict[str, str | None], set[str]]:
-    """Breadth-first walk with discover() only: detail URL -> column, and every URL visited."""
-    queue = deque((u, None) for u in prof["start_urls"])
+    """Breadth-first walk with discover() only: detail URL -> column, and every URL visited
+    (a POST is visited as ``POST <url> <form>``)."""
+    queue = deque((u, None, None) for u in prof["start_urls"])
     seen, details = set(), {}
     while queue:
-        url, column = queue.popleft()
-        if url in seen:
+        url, column, form = queue.popleft()
+        key = url if form is None else f"POST {url} {sorted(form)}"
+        if key in seen:
             continue
-        seen.add(url)
-        text = page(url)
+        seen.add(key)
+        text = page(url) if form is None else post(url, form)
         assert text is not None, url
         found = discover(text, url, prof, column=column)
+        assert found.error is None, (url, found.error)
         for link, col in found.detail_urls:
             details.setdefault(link, col)
-        queue.extend((u, None) for u in found.list_urls)
-        queue.extend((u, found.column) for u in found.fragment_urls)
+        queue.extend((u, None, None) for u in found.list_urls)
+        queue.extend((u, found.column, None) for u in found.fragment_urls)
+        queue.extend((r.url, found.column, r.form) for r in found.requests)
     return details, seen
 
 
@@ -59,7 +70,8 @@ def test_discovery_reaches_exactly_the_documents_served(name):
     details, visited = crawl(profile(name))
     assert details == expected
     allowed = profile(name)["allowed_domains"]
-    assert all(within_domains(u, allowed) for u in visited | set(details))
+    urls = {u.split(" ")[1] if u.startswith("POST ") else u for u in visited}
+    assert all(within_domains(u, allowed) for u in urls | set(details))
 
 
 @pytest.mark.parametrize("name", SAMPLE_PROFILES)
@@ -67,6 +79,8 @@ def test_discovery_visits_the_list_pages_of_the_manifest(name):
     _, visited = crawl(profile(name))
     entry = MANIFEST_DATA["profiles"][name]
     assert set(entry["list_urls"]) | set(entry["fragment_urls"]) <= visited
+    posts = {f"POST {r['url']} {sorted(r['form'].items())}" for r in entry["requests"]}
+    assert posts <= visited
 
 
 def test_trs_literal_pager_expands_from_first_page_only():

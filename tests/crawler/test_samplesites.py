@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -216,3 +217,84 @@ def test_requests_on_one_keep_alive_connection_share_a_peer_port(server):
     assert reused[0]["peer_port"] == reused[1]["peer_port"] == conn.sock.getsockname()[1]
     assert fresh["peer_port"] != reused[0]["peer_port"]
     conn.close()
+
+
+# --- Hanweb, Kaipu and gkmlpt sample sites (issue 11) ---------------------------------
+
+HANWEB, KAIPU, GKMLPT = (
+    "sthjj.minghu.sample.test",
+    "jyj.fengjiang.sample.test",
+    "www.lingnan.sample.test",
+)
+
+
+def via_post(server, url: str, form: dict) -> tuple[int, dict, bytes]:
+    body = urllib.parse.urlencode(form)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    conn.request("POST", url, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+@pytest.mark.parametrize("host", [HANWEB, KAIPU, GKMLPT])
+def test_new_platform_sites_hold_at_least_20_documents_and_serve_every_url(server, manifest, host):
+    (name,) = [n for n, p in manifest["profiles"].items() if p["host"] == host]
+    profile = manifest["profiles"][name]
+    assert len(profile["documents"]) >= 20
+    urls = profile["start_urls"] + profile["list_urls"] + profile["fragment_urls"]
+    urls += [d["url"] for d in profile["documents"]]
+    assert [u for u in urls if via_proxy(server, u)[0] != 200] == []
+    for request in profile["requests"]:
+        status, headers, body = via_post(server, request["url"], request["form"])
+        assert status == 200 and body.startswith(b"<datastore><totalrecord>")
+
+
+def test_hanweb_pager_answers_the_window_asked_for_and_only_for_its_own_ids(server, manifest):
+    request = manifest["profiles"]["sample-minghu-sthjj"]["requests"][0]
+    status, headers, body = via_post(server, request["url"], request["form"])
+    assert headers["Content-Type"].startswith("text/xml")
+    assert body.count(b"<record>") == 6 and b"<totalrecord>9</totalrecord>" in body
+    wrong_unit = {**request["form"], "unitid": "1"}
+    assert b"<recordset></recordset>" in via_post(server, request["url"], wrong_unit)[2]
+
+
+def test_gkmlpt_index_shows_nothing_without_javascript(server):
+    status, _, body = via_proxy(server, f"http://{GKMLPT}/lnsfj/gkmlpt/index")
+    text = body.decode("utf-8")
+    assert status == 200 and '<div id="app"></div>' in text and "SID: '755031'" in text
+    assert "/gkmlpt/content/" not in text  # no link to any document in the markup
+
+
+def test_gkmlpt_api_is_json_and_checks_its_site_id(server, manifest):
+    url = manifest["profiles"]["sample-lingnan-sfj"]["fragment_urls"][0]
+    status, headers, body = via_proxy(server, url)
+    data = json.loads(body)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert set(data) == {"classify", "articles"} and data["classify"]["post_count"] >= 1
+    assert via_proxy(server, url.replace("sid=755031", "sid=2"))[0] == 404
+    assert via_proxy(server, url.replace("page=1", "page=99"))[0] == 404
+    assert via_proxy(server, url.replace("page=1", "page=0"))[2] == body
+
+
+def test_kaipu_list_parks_its_rows_and_pager_in_a_comment(server, manifest):
+    url = manifest["profiles"]["sample-fengjiang-jyj"]["start_urls"][0]
+    text = via_proxy(server, url)[2].decode("utf-8")
+    comment = text.split("<!--", 1)[1].split("-->", 1)[0]
+    assert "createPageHTML('page_div'," in comment and ".shtml" in comment
+
+
+def test_latency_and_concurrent_requests_per_host_are_recorded():
+    import concurrent.futures
+
+    slow = serve(port=0, latency=0.3)
+    try:
+        urls = [f"http://{UTF8_TRS}/zwgk/zcjd/", f"http://{UTF8_TRS}/xwzx/gzdt/", f"http://{GBK}/"]
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            statuses = [r[0] for r in pool.map(lambda u: via_proxy(slow, u), urls)]
+    finally:
+        slow.stop()
+    assert statuses == [200, 200, 200]
+    # The two requests for one host overlapped for the 0.3 s latency; the other host saw one.
+    assert slow.max_active == {UTF8_TRS: 2, GBK: 1}
+    assert sorted(r["active"] for r in slow.requests if r["host"] == UTF8_TRS) == [1, 2]

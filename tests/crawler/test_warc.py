@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import random
 import shutil
 import sqlite3
@@ -106,7 +107,8 @@ def test_fragment_endpoint_really_is_chunked(server, archive):
 
 def test_warcio_check_passes(archive):
     files = sorted(str(p) for p in (archive.parent / "warc").glob("*.warc.gz"))
-    assert len(files) == 8  # 4 profiles x 2 crawls
+    profiles = json.loads((ROOT / "crawler/samplesites/manifest.json").read_text())["profiles"]
+    assert len(files) == 2 * len(profiles)  # one file per profile per crawl
     check = subprocess.run(
         [str(Path(sys.executable).with_name("warcio")), "check", *files],
         capture_output=True, text=True,
@@ -198,3 +200,25 @@ def test_same_payload_at_another_url_is_not_a_revisit(tmp_path):
     assert [p["type"] for p in (first, other, again, changed)] == [
         "response", "response", "revisit", "response",
     ]  # fmt: skip
+
+
+def test_a_retried_error_payload_is_never_the_target_of_a_revisit(tmp_path):
+    # A 500 that RetryMiddleware retries never becomes a capture: a revisit pointing at its
+    # record would point at nothing gongkai verify can find (the hostile corpus's soft-404 at 500).
+    writer = WarcFileWriter(tmp_path, "t", {"software": "test"}, relative_to=tmp_path)
+    request, response = exchange("http://a.test/1", b"gone")
+    first = writer.write_exchange(request, response.replace(status=500))
+    retried = writer.write_exchange(request, response.replace(status=500))
+    writer.close()
+    assert [p["type"] for p in (first, retried)] == ["response", "response"]
+
+
+def test_a_browser_fetch_is_marked_in_its_record(tmp_path):
+    writer = WarcFileWriter(tmp_path, "t", {"software": "test"}, relative_to=tmp_path)
+    request, response = exchange("http://a.test/1", b"<html>ok</html>")
+    pointer = writer.write_exchange(request, response.replace(flags=["browser"]))
+    writer.close()
+    data = (tmp_path / pointer["file"]).read_bytes()
+    member = data[pointer["offset"] : pointer["offset"] + pointer["length"]]
+    record = next(iter(ArchiveIterator(io.BytesIO(member))))
+    assert record.rec_headers.get_header("WARC-Gongkai-Fetched-Via") == "browser"

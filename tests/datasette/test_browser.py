@@ -1,7 +1,8 @@
 """Real-browser check: headless Chromium against a running `gongkai serve` on the demo archive.
 
 Searches 教育 from the search page's form URL, asserts results in the DOM Chromium rendered,
-and saves three screenshots (search, document, agency overview). They go to a temporary
+and saves screenshots (search, document, agency overview, scorecard, and the search page on a
+390-px phone, whose layout is measured through the DevTools protocol). They go to a temporary
 directory, or to $GONGKAI_SCREENSHOTS (the README's are in tests/datasette/screenshots/).
 Skipped only when no Chromium binary is installed (tests/tools.py; .ci/run installs the
 Debian package and makes a missing one a failure).
@@ -53,12 +54,9 @@ def chromium(browser: str, tmp_path: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(browser, tmp_path_factory):
+def served(browser, demo_archive):
     """`gongkai demo --no-serve` then `gongkai serve` on a free port; yields (url, db path)."""
-    root = tmp_path_factory.mktemp("browser")
-    db = root / "demo.db"
-    subprocess.run([*GONGKAI, "demo", "--no-serve", "--db", str(db)], check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    db = demo_archive
     port = free_port()
     server = subprocess.Popen(
         [*GONGKAI, "serve", "--db", str(db), "--port", str(port)],
@@ -124,3 +122,80 @@ def test_document_and_agency_pages_in_a_real_browser(browser, served, shots, tmp
     dom = chromium(browser, tmp_path, "--dump-dom", agency)
     assert '<g class="month"' in dom and "最近新增" in dom
     screenshot(browser, tmp_path, shots, "agency", agency, height=1300)
+
+
+def test_scorecard_in_a_real_browser(browser, served, shots, tmp_path):
+    url, _ = served
+    page = f"{url}/-/scorecard?year=2021"
+    dom = chromium(browser, tmp_path, "--dump-dom", page)
+    assert "濉溪县教育局2021年政务公开工作总结" in dom and "逾期 late" in dom
+    screenshot(browser, tmp_path, shots, "scorecard", page, height=900)
+
+
+PHONE = {"width": 390, "height": 1200, "deviceScaleFactor": 1, "mobile": True}
+LAYOUT = """JSON.stringify(Object.fromEntries(['.gongkai-results', '.gongkai-facets'].map(s => {
+  const r = document.querySelector(s).getBoundingClientRect();
+  return [s, {left: r.left, top: r.top, width: r.width, bottom: r.bottom}];
+}).concat([['page', {width: document.documentElement.scrollWidth}]])))"""
+
+
+async def phone_layout(browser: str, profile: Path, url: str, screenshot: Path) -> dict:
+    """Open ``url`` in Chromium emulating a 390-px phone (DevTools protocol over aiohttp's
+    websocket); return the result list's and the facets' boxes, and save a screenshot."""
+    import asyncio
+    import base64
+    import json
+    import re
+
+    import aiohttp
+
+    chrome = await asyncio.create_subprocess_exec(
+        browser, *FLAGS, "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank",
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        while not (match := re.search(rb"DevTools listening on ws://[^/]+:(\d+)/",
+                                      await asyncio.wait_for(chrome.stderr.readline(), 60))):  # fmt: skip
+            pass
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{match[1].decode()}/json/list") as r:
+                page = next(t for t in await r.json() if t["type"] == "page")
+            async with session.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                ids = iter(range(1, 100))
+
+                async def call(method: str, **params) -> dict:
+                    await ws.send_json({"id": (n := next(ids)), "method": method, "params": params})
+                    while (message := await asyncio.wait_for(ws.receive_json(), 60)).get("id") != n:
+                        pass
+                    return message["result"]
+
+                await call("Page.enable")
+                await call("Emulation.setDeviceMetricsOverride", **PHONE)
+                await call("Page.navigate", url=url)
+                while (await asyncio.wait_for(ws.receive_json(), 60)).get("method") != (
+                    "Page.loadEventFired"
+                ):
+                    pass
+                layout = await call("Runtime.evaluate", expression=LAYOUT, returnByValue=True)
+                shot = await call("Page.captureScreenshot", format="png")
+                screenshot.write_bytes(base64.b64decode(shot["data"]))
+                return json.loads(layout["result"]["value"])
+    finally:
+        chrome.terminate()
+        await chrome.wait()
+
+
+def test_search_on_a_phone_puts_the_facets_under_the_results(browser, served, shots, tmp_path):
+    import asyncio
+
+    url, _ = served
+    out = shots / "search-phone.png"
+    out.unlink(missing_ok=True)
+    layout = asyncio.run(
+        phone_layout(browser, tmp_path / "phone", f"{url}/-/search?q={quote('教育')}", out)
+    )
+    results, facets = layout[".gongkai-results"], layout[".gongkai-facets"]
+    assert results["width"] >= 340  # not three characters wide: the whole screen, less margins
+    assert facets["top"] >= results["bottom"]  # folded under the results
+    assert layout["page"]["width"] <= 390  # nothing scrolls sideways
+    assert out.read_bytes().startswith(PNG) and out.stat().st_size > 10_000

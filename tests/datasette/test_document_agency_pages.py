@@ -43,8 +43,13 @@ def test_original_url_is_marked_as_leaving_the_archive(search_client, search_arc
 
 def test_captures_listed_with_time_status_and_sandboxed_copy(search_client, search_archive):
     html = search_client.get(f"/gongkai/documents/{doc_id(search_archive, '长文')}").text
-    row = re.search(r"<tr><td>(2024-05-01T08:00:\d\dZ)</td><td>200</td><td>detail</td>", html)
-    assert row
+    # Shown in Beijing time, the stored UTC moment in the tooltip (issue 15).
+    row = re.search(
+        r'<tr><td><time datetime="2024-05-01T08:00:(\d\d)Z" title="UTC 2024-05-01T08:00:\d\dZ">'
+        r"2024-05-01 16:00:(\d\d)</time></td><td>200</td><td>detail</td>",
+        html,
+    )
+    assert row and row.group(1) == row.group(2)
     capture = re.search(r'href="/-/capture/(\d+)"', html).group(1)
     response = search_client.get(f"/-/capture/{capture}")
     assert response.status_code == 200
@@ -153,6 +158,7 @@ def test_sql_can_be_switched_off_in_metadata(tmp_path, search_archive, client_fo
     assert client.get("/gongkai/agency_year.json?agency=濉溪县教育局&year=2021").status_code == 200
     assert "共 <strong>49</strong>" in client.get("/-/search?q=教育").text
     assert client.get("/-/export.csv?q=教育").status_code == 200
+    assert client.get("/-/scorecard?year=2021").status_code == 200  # issue 15
 
 
 def test_sql_is_allowed_by_default_and_time_limited(search_client):

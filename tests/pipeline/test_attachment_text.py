@@ -13,6 +13,7 @@ from pipeline.attachments import (
     extract_attachment,
     sniff,
     type_note,
+    zip_bomb,
 )
 from pipeline.urls import within_domains
 from tests.tools import require_tool
@@ -97,3 +98,13 @@ def test_real_legacy_word_file_is_read_with_antiword_or_catdoc():
     assert reading.extractor in expected["extractor_one_of"]
     assert reading.extractor == tool  # the reading records which program read it
     assert expected["contains"] in reading.text
+
+
+def test_a_zip_bomb_is_refused_before_any_reader_inflates_it():
+    from crawler.samplesites.hostile import zip_bomb as make_bomb
+
+    bomb = make_bomb(mib=300)  # 300 MiB of zeros in about 300 kB, named like a DOCX
+    assert len(bomb) < 1_000_000
+    reading = extract_attachment(bomb)
+    assert reading.status == "failed" and reading.error.startswith("zip bomb: members inflate")
+    assert zip_bomb(ASSETS.joinpath("admission-form-2021.docx").read_bytes()) is None

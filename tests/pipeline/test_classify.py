@@ -85,7 +85,8 @@ def test_unmatched_document_is_kept_as_未分类_with_a_reason():
     result = classify({"title": "濉溪县教育局", "category_label": "其他", "body": "你好"})
     assert result.category == "未分类"
     assert result.source == "unclassified"
-    assert "label '其他' is not in taxonomy anhui" in result.reason
+    # 其他 is a generic column (issue 12): it decides nothing, and the reason says so.
+    assert "label '其他' says nothing about the subject" in result.reason
 
 
 def test_outside_catalogue_label_decides_nothing_and_is_recorded():
@@ -120,3 +121,66 @@ def test_seed_page_as_served_by_the_sample_site_gets_a_category_with_its_source(
     result = classify(document, find_profile("sample-suixi-jyj").columns)
     assert result[:3] == ("监督保障", "title_keyword", "政务公开工作")
     assert "'政府信息公开年报' is outside the" in result.reason
+
+
+# Issue 12: filing that holds on real sites.
+
+
+def test_generic_crumbs_never_decide():
+    result = classify({"title": "某某事项", "breadcrumb": ["首页", "政务公开", "信息公开"]})
+    assert result.category == "未分类"
+    assert "'信息公开/政务公开/首页' says nothing about the subject" in result.reason
+
+
+def test_breadcrumb_arriving_as_one_string_is_split():
+    result = classify({"title": "某某事项", "breadcrumb": ["首页 政务公开 政府信息公开 部门预算"]})
+    assert (result.category, result.source, result.raw_label) == (
+        "财政资金",
+        "breadcrumb",
+        "部门预算",
+    )
+
+
+def test_a_catch_all_column_yields_to_the_titles_genre():
+    result = classify({"title": "关于鹰潭港总体规划的批复", "column": "工作动态"})
+    assert (result.category, result.source) == ("规划计划", "title_keyword")
+    assert "'工作动态' is a catch-all column" in result.reason
+    news = classify({"title": "县长调研春耕生产", "column": "工作动态"})
+    assert (news.category, news.source) == ("新闻发布", "column")
+
+
+def test_a_newspaper_source_is_news():
+    result = classify({"title": "下六甲灌区工程重要节点全面开工", "agency": "广西日报"})
+    assert (result.category, result.source) == ("新闻发布", "source")
+
+
+def test_a_subject_classification_is_not_a_column():
+    result = classify(
+        {
+            "title": "国务院办公厅关于推进政务新媒体健康有序发展的意见",
+            "category_label": "综合政务\\政务公开",
+        }
+    )
+    assert result.category != "监督保障"
+    assert "is a 主题分类 subject" in result.reason
+
+
+def test_the_agencys_own_level_is_no_higher_authority():
+    own = {"title": "《江西省市场监管局关于…的实施意见》解读", "agency": "江西省市场监督管理局"}
+    assert classify({**own, "column": "解读材料"}).category == "本级政策解读"
+    county = {**own, "agency": "濉溪县市场监督管理局", "column": "解读材料"}
+    assert classify(county).category == "上级政策解读"
+
+
+def test_a_quoted_document_name_does_not_hide_the_titles_keyword():
+    result = classify(
+        {"title": "关于征求《“一照含证”改革工作方案》意见的公告", "column": "工作动态"}
+    )
+    assert (result.category, result.raw_label) == ("重大决策预公开", "征求意见")
+
+
+@pytest.mark.parametrize("column", ["镇街动态", "基层党建动态", "教育新闻", "行业传真", "区县热点"])
+def test_a_news_column_is_known_by_its_ending(column):
+    result = classify({"title": "某街道开展书法交流活动", "column": column})
+    assert (result.category, result.source) == ("新闻发布", "column")
+    assert result.reason.startswith("column suffix match")

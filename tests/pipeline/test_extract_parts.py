@@ -165,3 +165,14 @@ def test_deeply_nested_page_keeps_its_body():
     assert extract(html, "http://x.gov.cn/a.html")["body"] == (
         "这是深层嵌套页面中的正文内容，用于测试解析器的深度限制。"
     )
+
+
+def test_a_page_of_10000_nested_elements_is_read_without_recursion():
+    # A hostile page's nesting once ended in RecursionError inside pipeline.text._walk.
+    depth = 10_000
+    html = ("<html><head><title>一万层嵌套</title></head><body><div class='TRS_Editor'>"
+            + "<div>" * depth + "<p>第一段正文。</p><p>第二段正文。</p>" + "</div>" * depth
+            + "</div></body></html>")  # fmt: skip
+    record = extract(html, "http://a.gov.cn/1.html")
+    assert record["title"] == "一万层嵌套"
+    assert "第一段正文。" in record["body"] and "第二段正文。" in record["body"]

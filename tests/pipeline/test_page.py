@@ -55,7 +55,7 @@ def test_list_page_column_fills_a_page_without_one():
          "timeout"),
         ({"status": 521, "error": "HTTP 521",
           "body": b"<script>document.cookie='__jsl_clearance=1;'</script>"}, "blocked",
-         "HTTP 521 challenge page (__jsl_clearance)"),
+         "HTTP 521: 加速乐 (Jiasule) JavaScript cookie challenge"),
         ({"body": "<html><title>提示</title><p>您访问的页面不存在</p></html>".encode()}, "missing",
          "soft-404: 您访问的页面不存在"),
         ({"headers": {"Content-Type": "application/pdf"}, "body": b"%PDF-1.4"}, "error",
@@ -84,3 +84,37 @@ def test_observation_of_a_capture_written_without_the_pipeline():
     assert observation_of(capture(), has_document=True) == {"outcome": "ok", "reason": None}
     gone = capture(body="<title>该信息已删除</title>".encode())
     assert observation_of(gone, has_document=False)["outcome"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "outcome", "reason"),
+    [
+        ({"body": b"\x89PNG\r\n\x1a\n" + b"\x00" * 200}, "error",
+         "binary content (image/png) served as text/html; charset=utf-8"),
+        ({"body": b"\x00\x01\x02\x03" * 300}, "error",
+         "binary content (binary data) served as text/html; charset=utf-8"),
+        ({"body": b""}, "error", "empty body (HTTP 200)"),
+    ],
+    ids=["png-as-html", "nul-bytes-as-html", "empty-200"],
+)  # fmt: skip
+def test_bodies_that_are_not_pages_are_named(overrides, outcome, reason):
+    reading = read_page(capture(**overrides), PROFILE)
+    assert reading.row is None
+    assert (reading.observation.outcome, reading.observation.reason) == (outcome, reason)
+
+
+def test_a_challenged_list_page_is_blocked_not_ok():
+    body = b"<script>document.cookie='acw_sc__v2=1';location.reload()</script>"
+    reading = read_page(capture(kind="list", body=body), PROFILE)
+    assert reading.observation.outcome == "blocked"
+
+
+def test_a_challenge_without_a_browser_says_so():
+    body = b"<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')+'=1'</script>"
+    reading = read_page(
+        capture(status=521, error="HTTP 521", body=body,
+                render_note="needs a browser: install chromium"), PROFILE,
+    )  # fmt: skip
+    assert (reading.observation.outcome, reading.observation.reason) == (
+        "blocked", "needs a browser: install chromium",
+    )  # fmt: skip

@@ -94,3 +94,35 @@ def test_garbage_never_raises(markup: str) -> None:
 )
 def test_is_report(title: str, column: str | None, expected: bool) -> None:
     assert is_report(title, column) is expected
+
+
+# Issue 12: prose totals with the figure set apart by markup, and claims under their own labels.
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>全年共发布各类政府信息<span style='color:red'>2368</span>条，其中政策文件<b>41</b>条。</p>",
+        "<p>主动公开政府信息&nbsp;<strong>2368</strong>&nbsp;条，其中政策文件41条。</p>",
+        "<p>2021年，我局累计主动公开政府信息<span>2,368</span>条。其中：政策文件41条。</p>",
+    ],
+    ids=["发布各类政府信息-span", "nbsp-strong", "累计-comma"],
+)
+def test_prose_total_with_the_number_inside_a_tag(html) -> None:
+    report = parse_report(
+        f"<html><head><title>某局2021年政府信息公开工作年度报告</title></head><body>{html}</body></html>"
+    )
+    assert report["proactive_total"] == 2368
+    assert report["claims"][0]["count"] == 41
+
+
+def test_unmapped_kinds_stay_claims_under_their_own_label() -> None:
+    total, claims, _ = proactive_claims(
+        "主动公开规章13件，市政府其他文件162件，人事任免文件141件。"
+    )
+    assert total is None
+    assert [(c["label"], c["count"]) for c in claims] == [
+        ("规章", 13),
+        ("市政府其他文件", 162),
+        ("人事任免文件", 141),
+    ]

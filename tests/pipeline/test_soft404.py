@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from crawler.samplesites.server import SITES_DIR
-from pipeline.soft404 import failure_verdict, is_home_or_parent, observe, page_verdict
+from pipeline.soft404 import (
+    Verdict,
+    challenge_of,
+    failure_verdict,
+    is_home_or_parent,
+    observe,
+    page_verdict,
+)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests/fixtures/soft404"
@@ -24,10 +31,10 @@ def test_fixture_page_verdict(name):
     case = json.loads((FIXTURES / f"{name}.expected.json").read_text())
     html = (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
     verdict = observe(case["status"], None if case["status"] == 200 else f"HTTP {case['status']}",
-                      html, case["url"], case["final_url"])  # fmt: skip
+                      html, case["url"], case["final_url"], headers=case.get("headers"))  # fmt: skip
     expected = (case["outcome"], case["reason"])
     if case["outcome"] == "ok":  # no document was extracted in this test: the fetch is fine
-        assert page_verdict(html, case["url"]).outcome == "ok"
+        assert page_verdict(html, case["url"], headers=case.get("headers")).outcome == "ok"
     else:
         assert (verdict.outcome, verdict.reason) == expected
 
@@ -88,3 +95,73 @@ def test_a_page_without_document_or_soft_404_is_an_error_not_a_removal():
         200, "extraction failed: no title", "<html><p>x</p></html>", "http://a/1.html"
     )
     assert (verdict.outcome, verdict.reason) == ("error", "extraction failed: no title")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["页面不存在", "您访问的页面不存在！", "抱歉，您访问的页面找不到了", "该信息已删除", "信息已被删除",
+     "404", "404 Not Found", "出错啦！404", "文章不存在", "Not Found", "很抱歉，您要访问的页面不存在"],
+)  # fmt: skip
+def test_a_title_that_is_only_the_message_is_a_soft_404_even_above_a_long_page(title):
+    html = f"<title>{title} - 某县人民政府</title><body>{'<p>栏目导航 政务公开</p>' * 400}</body>"
+    assert page_verdict(html, "http://a.gov.cn/1.html").outcome == "missing"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["关于某公司不存在重大违法违规行为的证明", "第404号令", "关于已删除信息的说明",
+     "关于做好404名学生资助工作的通知", "某县人民政府"],
+)  # fmt: skip
+def test_a_document_title_using_the_words_is_not_a_soft_404(title):
+    html = f"<title>{title} - 某县人民政府</title><body>{'<p>正文段落内容。</p>' * 400}</body>"
+    assert page_verdict(html, "http://a.gov.cn/1.html").outcome == "ok"
+
+
+@pytest.mark.parametrize(
+    "status,outcome,reason",
+    [(500, "missing", "HTTP 500: soft-404: 您访问的页面不存在"), (503, "missing", "HTTP 503: soft-404: 您访问的页面不存在"),
+     (404, "missing", "HTTP 404"), (403, "blocked", "HTTP 403")],
+)  # fmt: skip
+def test_a_deleted_message_counts_at_5xx_but_never_turns_a_refusal_into_a_removal(
+    status, outcome, reason
+):
+    html = "<title>提示</title><p>对不起，您访问的页面不存在！</p>"
+    verdict = observe(status, f"HTTP {status}", html, "http://a.gov.cn/1.html")
+    assert (verdict.outcome, verdict.reason) == (outcome, reason)
+
+
+def test_a_challenge_header_alone_does_not_block_a_real_page():
+    # 加速乐 sends X-Via-Jsl and __jsluid on every page it serves, the real ones included.
+    headers = {"X-Via-Jsl": "1,-", "Set-Cookie": "__jsluid_h=1; path=/"}
+    html = "<title>关于做好防汛工作的通知</title><body>" + "<p>正文。</p>" * 50 + "</body>"
+    assert observe(200, None, html, "http://a/1.html", headers=headers, has_document=True) == (
+        observe(200, None, html, "http://a/1.html", has_document=True)
+    )
+    assert challenge_of(200, headers, html) is None
+    assert challenge_of(521, headers, "<script>location.reload()</script>").browser
+
+
+def test_a_concatenated_cookie_name_is_read_as_one_token():
+    script = "<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')+('=')+1</script>"
+    found = challenge_of(200, {}, script)
+    assert found and found.name.startswith("加速乐") and found.browser
+
+
+@pytest.mark.parametrize(
+    "error,outcome,reason",
+    [
+        ("Cancelling download of http://x/: received response size (9000000) larger than download max size (8000000).",
+         "error", "over the size limit"),
+        ("IgnoreRequest: max redirections reached", "unreachable", "redirect loop"),
+        ("ResponseFailed: [<twisted.python.failure.Failure twisted.web.http._DataLoss: >]", "unreachable",
+         "response cut short (fewer bytes than its Content-Length)"),
+    ],
+    ids=["too-large", "redirect-loop", "data-loss"],
+)  # fmt: skip
+def test_failures_named_from_their_error_text(error, outcome, reason):
+    assert failure_verdict(None, error) == Verdict(outcome, reason)
+
+
+def test_an_unfollowed_redirect_is_an_error_not_a_page():
+    error = "redirect off the allowed domains to http://elsewhere.test/: not followed"
+    assert failure_verdict(302, error) == Verdict("error", error)
