@@ -145,3 +145,12 @@ def test_search_is_reachable_from_the_home_page(search_client):
 def test_export_link_keeps_the_search(search_client):
     html = search(search_client, q="教育", year="2022")
     assert 'href="/-/export.csv?q=%E6%95%99%E8%82%B2&amp;year=2022"' in html
+
+
+def test_a_report_shows_the_year_it_reports_on_beside_its_publication_date(search_client):
+    html = search(search_client, q="年度报告", source="report")
+    assert titles(html) == ["濉溪县教育局2021年政府信息公开工作年度报告"]
+    assert "2022-01-20" in html
+    assert '<span class="report-year">2021 年度报告 report on 2021</span>' in html
+    # A document whose two years agree shows one.
+    assert 'class="report-year"' not in search(search_client, q="义务教育招生")
