@@ -4,7 +4,7 @@
   normalised number as cited, ``title`` the 《title》 written before it, ``raw`` the text as
   written; ``cited_id`` is the archived document with that 文号, NULL when the archive holds
   none (the reference stays listed as text). A number several archived documents carry gives
-  one row per document. Written by pipeline.postcrawl.citations after each crawl, from scratch.
+  one row per document. Written by pipeline.postcrawl.citations after each crawl (only what changed).
 """
 
 from __future__ import annotations
